@@ -1,0 +1,30 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { findTaskType } from '../../core/agents/catalog.js';
+import type { ReasonRequest } from '../../core/tasks/steps.js';
+import type { Plan } from '../../core/tasks/task.js';
+import { INVALID_TASK_INPUT } from '../loop/activities.js';
+import type { Reasoner } from './reasoner.js';
+
+export interface ModelsDeps {
+  reasoner: Reasoner;
+  heartbeatIntervalMs?: number;
+}
+
+export function createModelsActivities({ reasoner, heartbeatIntervalMs = 2000 }: ModelsDeps) {
+  return {
+    /** Reason: ask the configured reasoner for a plan, heartbeating so a dead worker is noticed within seconds. */
+    async reasonPlan(request: ReasonRequest): Promise<Plan> {
+      const found = findTaskType(request.task.agentType, request.task.taskType);
+      if (!found.ok) throw ApplicationFailure.nonRetryable(found.reason, INVALID_TASK_INPUT);
+      const context = Context.current();
+      const beat = setInterval(() => context.heartbeat(), heartbeatIntervalMs);
+      try {
+        context.heartbeat();
+        return await reasoner.plan(request, found.taskType, context.cancellationSignal);
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}
+export type ModelsActivities = ReturnType<typeof createModelsActivities>;

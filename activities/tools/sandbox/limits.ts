@@ -1,0 +1,66 @@
+/**
+ * Turning a request's level + partial overrides into concrete, validated limits.
+ * Host side only.
+ */
+import { DEFAULT_LIMITS, type SandboxLevel, type SandboxLimits } from './types.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+export const SANDBOX_LEVELS: readonly SandboxLevel[] = ['RESTRICTED', 'MODERATE', 'PERMISSIVE'];
+
+/**
+ * The largest QuickJS stack a request may ask for. The worker thread's native stack
+ * is sized from this (see WORKER_NATIVE_STACK_MB), so raising it is not free.
+ */
+export const MAX_STACK_BYTES = 1 * MiB;
+
+/**
+ * QuickJS only measures its own (emscripten, in-linear-memory) stack, but every
+ * interpreted frame also consumes native V8 stack for the WASM frames. Measured on
+ * Node 20 with quickjs-emscripten 0.32: deeply nested JSON.stringify needs up to
+ * ~12x native stack per byte of QuickJS stack. If the native stack runs out first,
+ * V8 throws inside WASM and the module is left corrupted, so we give the thread 16x
+ * the largest QuickJS stack, plus headroom for Node itself.
+ */
+export const WORKER_NATIVE_STACK_MB = (16 * MAX_STACK_BYTES) / MiB + 8;
+
+interface Bounds {
+  min: number;
+  max: number;
+}
+
+const LIMIT_BOUNDS: Record<keyof SandboxLimits, Bounds> = {
+  timeoutMs: { min: 1, max: 30 * 60_000 },
+  // Below ~1 MiB QuickJS cannot even build a context; above 1 GiB the WASM heap
+  // (initial 16 MiB + this) approaches the 2 GiB wasm32 ceiling.
+  memoryBytes: { min: 1 * MiB, max: 1024 * MiB },
+  maxStackBytes: { min: 16 * KiB, max: MAX_STACK_BYTES },
+  maxOutputBytes: { min: 1, max: 64 * MiB },
+};
+
+export function isSandboxLevel(value: unknown): value is SandboxLevel {
+  return typeof value === 'string' && (SANDBOX_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * Invalid limits are a bug in the caller (not in the tool), so they throw instead
+ * of becoming a SandboxResult.
+ */
+export function resolveLimits(level: SandboxLevel, overrides: Partial<SandboxLimits> | undefined): SandboxLimits {
+  const limits: SandboxLimits = { ...DEFAULT_LIMITS[level], ...definedEntriesOf(overrides) };
+  for (const key of Object.keys(LIMIT_BOUNDS) as (keyof SandboxLimits)[]) {
+    const value = limits[key];
+    const { min, max } = LIMIT_BOUNDS[key];
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new RangeError(`sandbox limit ${key}=${String(value)} must be an integer in [${min}, ${max}]`);
+    }
+  }
+  return limits;
+}
+
+/** `{ timeoutMs: undefined }` must mean "use the default", not "no limit". */
+function definedEntriesOf(overrides: Partial<SandboxLimits> | undefined): Partial<SandboxLimits> {
+  if (overrides === undefined) return {};
+  return Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+}

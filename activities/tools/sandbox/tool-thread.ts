@@ -1,0 +1,165 @@
+/**
+ * Host-side handle on one sandbox worker thread: start it, give it one call at a
+ * time, and kill it when it stops answering.
+ *
+ * A thread is "retired" the moment it cannot be trusted with another call (wall-clock
+ * backstop fired, it crashed or exited, its WASM module is suspect, or the sandbox is
+ * closing). Retired threads are terminated and never reused; the pool replaces them.
+ */
+import { Worker } from 'node:worker_threads';
+import { WORKER_NATIVE_STACK_MB } from './limits.js';
+import { isWorkerToHostMessage, type GuestOutcome, type ToolCallMessage, type WorkerToHostMessage } from './protocol.js';
+import type { SandboxError } from './types.js';
+
+const BOOTSTRAP_URL = new URL('./worker-bootstrap.mjs', import.meta.url);
+
+export interface ThreadAnswer {
+  outcome: GuestOutcome;
+  logs: string[];
+}
+
+type ThreadState = 'starting' | 'idle' | 'busy' | 'retired';
+
+interface InFlightCall {
+  callId: number;
+  settle: (answer: ThreadAnswer) => void;
+  backstop: NodeJS.Timeout;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+function deferred(): Deferred {
+  let resolve: () => void = () => {};
+  let reject: (error: Error) => void = () => {};
+  const promise = new Promise<void>((onResolve, onReject) => {
+    resolve = onResolve;
+    reject = onReject;
+  });
+  return { promise, resolve, reject };
+}
+
+export class ToolThread {
+  private readonly started = deferred();
+  private state: ThreadState = 'starting';
+  private inFlight: InFlightCall | undefined;
+  private readonly worker: Worker;
+
+  /** @param onRetired lets the pool replace this thread as soon as it stops being usable. */
+  constructor(private readonly onRetired: (thread: ToolThread) => void) {
+    this.worker = new Worker(BOOTSTRAP_URL, {
+      name: 'tool-sandbox',
+      resourceLimits: { stackSizeMb: WORKER_NATIVE_STACK_MB },
+    });
+    this.worker.on('message', (message: unknown) => this.onMessage(message));
+    this.worker.on('error', (error: Error) => this.onDeath(`worker thread crashed: ${error.message}`));
+    this.worker.on('exit', (exitCode: number) => this.onDeath(`worker thread exited with code ${exitCode}`));
+  }
+
+  /** Resolves once the thread has loaded QuickJS; rejects if it dies before that. */
+  get ready(): Promise<void> {
+    return this.started.promise;
+  }
+
+  get isIdle(): boolean {
+    return this.state === 'idle';
+  }
+
+  get isStarting(): boolean {
+    return this.state === 'starting';
+  }
+
+  /**
+   * Runs one call; never rejects. If the thread has not answered after
+   * `wallClockBudgetMs` it is terminated and the call reports TIMEOUT.
+   */
+  run(call: ToolCallMessage, wallClockBudgetMs: number): Promise<ThreadAnswer> {
+    if (this.state !== 'idle') throw new Error(`ToolThread.run called while ${this.state}`);
+    this.state = 'busy';
+    // A busy thread keeps the process alive (someone awaits its answer); an idle one does not.
+    this.worker.ref();
+    return new Promise<ThreadAnswer>((settle) => {
+      const backstop = setTimeout(() => this.onBackstop(wallClockBudgetMs), wallClockBudgetMs);
+      this.inFlight = { callId: call.callId, settle, backstop };
+      this.worker.postMessage(call);
+    });
+  }
+
+  /** Retires the thread; an in-flight call is answered with SANDBOX_CRASH. */
+  async terminate(reason: string): Promise<void> {
+    this.retire({ code: 'SANDBOX_CRASH', message: reason });
+    await this.worker.terminate();
+  }
+
+  private onMessage(message: unknown): void {
+    if (!isWorkerToHostMessage(message)) {
+      this.retire({ code: 'SANDBOX_CRASH', message: 'worker thread sent a malformed message' });
+      this.stopWorker();
+      return;
+    }
+    if (message.kind === 'ready') {
+      this.onReady();
+      return;
+    }
+    this.onResult(message);
+  }
+
+  private onReady(): void {
+    if (this.state !== 'starting') return;
+    this.state = 'idle';
+    this.worker.unref();
+    this.started.resolve();
+  }
+
+  private onResult(message: Extract<WorkerToHostMessage, { kind: 'result' }>): void {
+    const call = this.inFlight;
+    if (call === undefined || call.callId !== message.callId) return; // answer to a call we already gave up on
+    this.inFlight = undefined;
+    clearTimeout(call.backstop);
+    if (message.threadUnusable) {
+      this.retire(undefined);
+      this.stopWorker();
+    } else {
+      this.state = 'idle';
+      this.worker.unref();
+    }
+    call.settle({ outcome: message.outcome, logs: message.logs });
+  }
+
+  private onBackstop(wallClockBudgetMs: number): void {
+    const message = `tool did not finish within ${wallClockBudgetMs} ms of wall-clock time; its worker thread was terminated`;
+    this.retire({ code: 'TIMEOUT', message });
+    this.stopWorker();
+  }
+
+  /** Fire-and-forget terminate: the caller already has its answer and nothing awaits the exit. */
+  private stopWorker(): void {
+    this.worker.terminate().catch(() => undefined);
+  }
+
+  private onDeath(reason: string): void {
+    if (this.state === 'retired') return; // we terminated it ourselves
+    this.retire({ code: 'SANDBOX_CRASH', message: reason });
+  }
+
+  /** Idempotent. Answers the in-flight call with `error` (if any) and rejects `ready` if still starting. */
+  private retire(error: SandboxError | undefined): void {
+    const previousState = this.state;
+    if (previousState === 'retired') return;
+    this.state = 'retired';
+    if (previousState === 'starting') this.started.reject(new Error(error?.message ?? 'worker thread retired before it was ready'));
+    const call = this.inFlight;
+    this.inFlight = undefined;
+    if (call !== undefined) {
+      clearTimeout(call.backstop);
+      call.settle({
+        outcome: { ok: false, error: error ?? { code: 'SANDBOX_CRASH', message: 'worker thread retired' } },
+        logs: [],
+      });
+    }
+    this.onRetired(this);
+  }
+}

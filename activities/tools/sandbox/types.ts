@@ -1,0 +1,62 @@
+/**
+ * Public types of the tool sandbox: what a caller sends in, what comes back.
+ *
+ * Everything here is plain data so it can cross the worker-thread boundary
+ * (structured clone) and be recorded in Temporal activity results unchanged.
+ */
+
+/** How much the tool is trusted; decides its resource limits and which host functions it gets. */
+export type SandboxLevel = 'RESTRICTED' | 'MODERATE' | 'PERMISSIVE';
+
+export interface SandboxLimits {
+  /** CPU deadline inside QuickJS; the host also kills the thread at timeoutMs + a grace period. */
+  timeoutMs: number;
+  /** Memory the tool may use. Enforced by QuickJS's allocator limit AND a hard cap on the WASM heap (see wasm-module.ts). */
+  memoryBytes: number;
+  /** QuickJS stack limit; deep recursion fails cleanly with MEMORY_LIMIT instead of overflowing the thread. */
+  maxStackBytes: number;
+  /** Size cap of the JSON-encoded (UTF-8) output. */
+  maxOutputBytes: number;
+}
+
+const MiB = 1024 * 1024;
+const KiB = 1024;
+
+export const DEFAULT_LIMITS: Record<SandboxLevel, SandboxLimits> = {
+  RESTRICTED: { timeoutMs: 30_000, memoryBytes: 64 * MiB, maxStackBytes: 256 * KiB, maxOutputBytes: 1 * MiB },
+  MODERATE: { timeoutMs: 60_000, memoryBytes: 128 * MiB, maxStackBytes: 512 * KiB, maxOutputBytes: 1 * MiB },
+  PERMISSIVE: { timeoutMs: 300_000, memoryBytes: 256 * MiB, maxStackBytes: 1 * MiB, maxOutputBytes: 1 * MiB },
+};
+
+export interface SandboxRequest {
+  /** A script (not a module) that defines the entry function at top level. */
+  code: string;
+  /** Name of the entry function; default 'main'. */
+  entry?: string;
+  /** Any JSON value; it is re-parsed inside QuickJS, so the tool never sees host objects. */
+  input: unknown;
+  /** Default 'RESTRICTED'. */
+  level?: SandboxLevel;
+  /** Overrides on top of DEFAULT_LIMITS[level]. */
+  limits?: Partial<SandboxLimits>;
+}
+
+export type SandboxErrorCode =
+  | 'SYNTAX_ERROR'
+  | 'NO_ENTRY'
+  | 'TOOL_ERROR'
+  | 'TIMEOUT'
+  | 'MEMORY_LIMIT'
+  | 'OUTPUT_TOO_LARGE'
+  | 'INVALID_INPUT'
+  | 'INVALID_OUTPUT'
+  | 'SANDBOX_CRASH';
+
+export interface SandboxError {
+  code: SandboxErrorCode;
+  message: string;
+}
+
+export type SandboxResult =
+  | { ok: true; output: unknown; durationMs: number; logs: string[] }
+  | { ok: false; error: SandboxError; durationMs: number; logs: string[] };

@@ -1,0 +1,61 @@
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AntsConfig } from '../infra/config.js';
+import type { Db } from '../infra/db/pool.js';
+import { createAuthenticator, DEFAULT_AUTH_CACHE_TTL_MS } from './auth/authenticator.js';
+import { requireApiKey } from './auth/http.js';
+import { ApiError, handleError } from './errors.js';
+import { BODY_LIMIT_BYTES } from './limits.js';
+import { openApiDocument } from './openapi.js';
+import { registerApprovalRoutes } from './routes/approval.js';
+import { ROUTES } from './routes/catalog.js';
+import { registerHealthRoute } from './routes/health.js';
+import { registerTaskRoutes } from './routes/tasks.js';
+
+export interface ApiDeps {
+  db: Db;
+  temporal: Client;
+  /** Used for the `servers` entry of the OpenAPI document. */
+  config?: Pick<AntsConfig, 'ANTS_API_HOST' | 'ANTS_API_PORT'>;
+  /** Pino level; defaults to LOG_LEVEL or `info`, and to `silent` under vitest. */
+  logLevel?: string;
+  /** Where log lines go (stdout by default); tests pass a collector to prove keys never reach a log. */
+  logStream?: { write(line: string): void };
+  /** How long a looked-up key is reused (see createAuthenticator); 30 s by default. */
+  authCacheTtlMs?: number;
+}
+
+/** Header values that must never reach a log line, whatever a future serializer decides to include. */
+const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'headers.authorization', 'headers["x-api-key"]'];
+
+function defaultLogLevel(): string {
+  return process.env.VITEST ? 'silent' : (process.env.LOG_LEVEL ?? 'info');
+}
+
+/** The HTTP API, ready for `listen` or `inject`. It owns neither the database pool nor the Temporal connection. */
+export function buildApi(deps: ApiDeps): FastifyInstance {
+  const level = deps.logLevel ?? defaultLogLevel();
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: level === 'silent' ? false : { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(deps.logStream ? { stream: deps.logStream } : {}) },
+  });
+  app.decorateRequest('principal', null);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(new ApiError(404, 'not_found', `no route ${request.method} ${request.url}`).toBody());
+  });
+
+  registerHealthRoute(app, deps);
+  const document = openApiDocument({
+    serverUrl: deps.config ? `http://${deps.config.ANTS_API_HOST}:${deps.config.ANTS_API_PORT}` : undefined,
+  });
+  app.get(ROUTES.openApi.url, async () => document);
+
+  const authenticate = createAuthenticator(deps.db, { ttlMs: deps.authCacheTtlMs ?? DEFAULT_AUTH_CACHE_TTL_MS });
+  void app.register(async (scope) => {
+    requireApiKey(scope, authenticate);
+    registerTaskRoutes(scope, deps);
+    registerApprovalRoutes(scope, deps);
+  });
+  return app;
+}

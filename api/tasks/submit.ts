@@ -1,0 +1,50 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { TASK_QUEUES, taskWorkflowId } from '../../core/tasks/queues.js';
+import type { TaskStatus, TaskWorkflowInput } from '../../core/tasks/task.js';
+import type { taskWorkflow } from '../../workflows/index.js';
+import { searchAttributesFor } from '../../workflows/task/search-attributes.js';
+import { describeTask, statusFromDescription } from './temporal.js';
+
+export interface StartedTask {
+  workflowId: string;
+  runId: string;
+  status: TaskStatus;
+  /** False when the task id was submitted before: nothing new was started. */
+  created: boolean;
+}
+
+/**
+ * Starts the task's workflow once per (tenant, task id). The id conflict policy FAIL plus the reuse policy
+ * REJECT_DUPLICATE make the server refuse a second start whether the first run is still open or already closed;
+ * the refusal tells us this submission is a repeat, which USE_EXISTING would not (it returns the same handle either
+ * way, and not at all for a closed run).
+ */
+export async function startTask(temporal: Client, input: TaskWorkflowInput): Promise<StartedTask> {
+  const workflowId = taskWorkflowId(input.tenant, input.taskId);
+  try {
+    const handle = await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      workflowId,
+      taskQueue: TASK_QUEUES.workflows,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: searchAttributesFor(input, 'RUNNING'),
+      staticSummary: `${input.agentType} / ${input.taskType} · ${input.taskId}`,
+      staticDetails: startDetails(input),
+    });
+    return { workflowId, runId: handle.firstExecutionRunId, status: 'RUNNING', created: true };
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    const existing = await describeTask(temporal, input.tenant, input.taskId);
+    return { workflowId, runId: existing.description.runId, status: statusFromDescription(existing.description), created: false };
+  }
+}
+
+/** What a person opening the run in the Temporal Web UI should see first (Temporal markdown). */
+function startDetails(input: TaskWorkflowInput): string {
+  return [
+    `**Tenant** ${input.tenant} · **task** \`${input.taskId}\``,
+    `**Agent** ${input.agentType} · **task type** ${input.taskType} · **priority** ${input.priority}`,
+    `**Requested by** ${input.requestedBy}${input.requireApproval ? ' · approval required' : ''} · approval timeout ${Math.round(input.approvalTimeoutMs / 1000)} s`,
+  ].join('\n');
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { AcceptanceRule } from './acceptance.js';
+import type { JsonValue } from './json.js';
+
+/** Identifiers that end up inside workflow ids and search attributes: no separators, no spaces. */
+export const identifier = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, underscore or dash, starting with a letter or digit');
+
+export const jsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValue), z.record(z.string(), jsonValue)]),
+);
+export const jsonObject = z.record(z.string(), jsonValue);
+
+const path = z.string().min(1).max(200);
+export const acceptanceRule: z.ZodType<AcceptanceRule> = z.union([
+  z.object({ path, check: z.literal('present') }).strict(),
+  z.object({ path, check: z.literal('equals'), value: jsonValue }).strict(),
+  z.object({ path, check: z.literal('oneOf'), values: z.array(jsonValue).min(1) }).strict(),
+  z.object({ path, check: z.enum(['min', 'max']), value: z.number() }).strict(),
+  z.object({ path, check: z.enum(['minItems', 'maxItems']), value: z.number().int().min(0) }).strict(),
+]);
+
+export const MAX_APPROVAL_TIMEOUT_SECONDS = 30 * 24 * 3600;
+
+/** The body of `POST /v1/tasks` (and of the CLI's `ants task submit`). */
+export const taskSubmission = z
+  .object({
+    taskId: identifier.describe('Your id for the task; submitting the same id twice starts it once.'),
+    tenant: identifier.optional().describe("Defaults to the API key's tenant; any other tenant is refused."),
+    agentType: z.string().min(1).max(128).describe('e.g. finance.reconciliation'),
+    taskType: z.string().min(1).max(128).describe('e.g. reconcile_payments'),
+    priority: z.number().int().min(1).max(5).default(3),
+    input: jsonObject,
+    acceptance: z.array(acceptanceRule).max(50).default([]),
+    requireApproval: z.boolean().default(false),
+    approvalTimeoutSeconds: z.number().int().min(1).max(MAX_APPROVAL_TIMEOUT_SECONDS).default(24 * 3600),
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+  })
+  .strict();
+export type TaskSubmission = z.infer<typeof taskSubmission>;

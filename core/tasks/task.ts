@@ -1,0 +1,122 @@
+import type { AcceptanceRule, VerificationReport } from './acceptance.js';
+import type { JsonObject, JsonValue } from './json.js';
+
+/** Where a task is in its loop; shown by the `status` query and the Temporal UI's current details. */
+export type TaskStep =
+  | 'perceive'
+  | 'retrieve'
+  | 'reason'
+  | 'execute'
+  | 'verify'
+  | 'awaiting_approval'
+  | 'commit'
+  | 'learn'
+  | 'done';
+
+/** The value of the `AntsStatus` search attribute. */
+export type TaskStatus = 'RUNNING' | 'AWAITING_APPROVAL' | 'COMPLETED' | 'REJECTED' | 'FAILED';
+
+export type Impact = 'low' | 'medium' | 'high' | 'critical';
+
+/** What the API (or any ingress) hands to `taskWorkflow`; validated at the edge, so the workflow trusts it. */
+export interface TaskWorkflowInput {
+  tenant: string;
+  taskId: string;
+  agentType: string;
+  taskType: string;
+  /** 1 (lowest) … 5 (highest). */
+  priority: number;
+  input: JsonObject;
+  /** Rules added by the submitter on top of the task type's own. */
+  acceptance: AcceptanceRule[];
+  /** The submitter asks for a human decision whatever the escalation rules say. */
+  requireApproval: boolean;
+  approvalTimeoutMs: number;
+  /** How many Reason→Execute→Verify rounds before the task fails. */
+  maxAttempts: number;
+  requestedBy: string;
+}
+
+export interface ToolCall {
+  tool: string;
+  input: JsonObject;
+}
+
+export interface Plan {
+  procedure: string;
+  steps: ToolCall[];
+  confidence: number;
+  rationale: string;
+  reasoner: string;
+}
+
+export interface ToolRunResult {
+  tool: string;
+  ok: boolean;
+  output: JsonValue;
+  error?: string;
+  durationMs: number;
+}
+
+export interface ProposedEffect {
+  /** Unique within the task: the idempotency key of the effect together with tenant and task id. */
+  key: string;
+  kind: string;
+  payload: JsonObject;
+}
+
+export interface VerifyResult {
+  report: VerificationReport;
+  impact: Impact;
+  effects: ProposedEffect[];
+}
+
+export type Decision = 'approve' | 'reject';
+
+export interface ApprovalDecisionInput {
+  approverId: string;
+  comment?: string;
+}
+
+export interface ApprovalRecord {
+  decision: Decision;
+  approverId: string;
+  comment?: string;
+  /** `timeout` when nobody decided in time and the safe default applied. */
+  reason: 'human' | 'timeout';
+  via: 'signal' | 'update' | 'timer';
+  at: string;
+}
+
+export interface PendingApproval {
+  reasons: string[];
+  requestedAt: string;
+  deadline: string;
+  impact: Impact;
+  confidence: number;
+  effects: ProposedEffect[];
+}
+
+export interface TaskStatusView {
+  tenant: string;
+  taskId: string;
+  agentType: string;
+  taskType: string;
+  status: TaskStatus;
+  step: TaskStep;
+  attempt: number;
+  pendingApproval?: PendingApproval;
+  approval?: ApprovalRecord;
+  lastError?: string;
+}
+
+export interface TaskResult {
+  status: Extract<TaskStatus, 'COMPLETED' | 'REJECTED'>;
+  attempts: number;
+  plan: Plan;
+  outputs: ToolRunResult[];
+  verification: VerificationReport;
+  approval?: ApprovalRecord;
+  appliedEffects: string[];
+  escalationReasons: string[];
+}

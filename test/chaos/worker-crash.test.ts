@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey, createTenant } from '../../api/auth/keys.js';
+import type { Db } from '../../infra/db/pool.js';
+import { chatCompletion, reconciliationPlan, startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai.js';
+import { startProcessStack, waitFor, type ProcessStack } from '../support/process-stack.js';
+import { freshTenant, testDb } from '../support/stack.js';
+import { reconciliationInput } from '../support/tasks.js';
+
+let stack: ProcessStack;
+let model: FakeOpenAi;
+let db: Db;
+let firstRequestArrived: () => void;
+const firstRequest = new Promise<void>((resolve) => (firstRequestArrived = resolve));
+
+beforeAll(async () => {
+  db = testDb();
+  // The first model call hangs (the worker will die under it); later calls answer at once.
+  model = await startFakeOpenAi((request, index) => {
+    if (index === 0) {
+      firstRequestArrived();
+      return 'hold';
+    }
+    return { status: 200, body: chatCompletion(reconciliationPlan(request)) };
+  });
+  stack = await startProcessStack({ ANTS_MODEL_PROVIDER: 'openai-compatible', OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'test-key', OPENAI_MODEL: 'fake-model' });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await model?.close();
+  await db?.end();
+});
+
+function kill(service: string): number {
+  const pid = stack.supervisor.pid(service);
+  if (pid === undefined) throw new Error(`${service} is not running`);
+  process.kill(pid, 'SIGKILL');
+  return pid;
+}
+
+describe('crash safety', () => {
+  it('finishes a task whose model worker and workflow worker were SIGKILLed mid-task, applying each effect once', async () => {
+    const tenant = freshTenant('chaos');
+    await createTenant(db, tenant, 'Chaos tenant');
+    const { key: operatorKey } = await createApiKey(db, { tenant, name: 'submitter', role: 'operator' });
+    const { key: approverKey } = await createApiKey(db, { tenant, name: 'approver-1', role: 'approver' });
+    const call = (key: string, path: string, body?: unknown) =>
+      fetch(`${stack.apiUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+
+    const submitted = await call(operatorKey, '/v1/tasks', { taskId: 'crash-1', agentType: 'finance.reconciliation', taskType: 'reconcile_payments', input: reconciliationInput(0.5) });
+    expect(submitted.status).toBeLessThan(300);
+
+    // Reason is in flight on the models worker: kill it there. The supervisor starts a new one, Temporal notices
+    // the missing heartbeats and retries the step on it.
+    await firstRequest;
+    const deadModelsPid = kill('models');
+    await waitFor(() => stack.supervisor.restarts('models') === 1 && stack.supervisor.pid('models') !== deadModelsPid, 30_000, 'the models worker to restart');
+
+    const status = async () => ((await (await call(operatorKey, '/v1/tasks/crash-1')).json()) as { status: string; result?: { status: string; appliedEffects: string[]; approval?: { via: string } } });
+    await waitFor(async () => (await status()).status === 'AWAITING_APPROVAL', 90_000, 'the task to wait for approval');
+
+    // The workflow worker dies while the task waits; its replacement replays the history and carries on.
+    kill('workflows');
+    const polling = () => (stack.output.get('workflows') ?? []).filter((line) => line.includes('polling task queue')).length;
+    await waitFor(() => stack.supervisor.restarts('workflows') === 1 && polling() === 2, 60_000, 'the workflows worker to poll again');
+    await waitFor(async () => (await call(approverKey, '/v1/tasks/crash-1/approval', { decision: 'approve', comment: 'after the crash' })).status === 200, 90_000, 'the approval to be accepted');
+    await waitFor(async () => (await status()).status === 'COMPLETED', 60_000, 'the task to complete');
+
+    const done = await status();
+    expect(done.result?.approval?.via).toBe('update');
+    expect(model.requests).toHaveLength(2);
+
+    const effects = await db.query<{ effect_key: string }>('select effect_key from applied_effects where tenant_id = $1 order by effect_key', [tenant]);
+    expect(effects.rows.map((r) => r.effect_key)).toEqual(['ledger.adjustment:inv-1:pay-1', 'ledger.adjustment:inv-2:pay-2', 'ledger.adjustment:inv-3:pay-3']);
+    const episodes = await db.query('select outcome from episodes where tenant_id = $1', [tenant]);
+    expect(episodes.rows).toEqual([{ outcome: 'completed' }]);
+    const procedures = await db.query('select uses, successes from procedures where tenant_id = $1', [tenant]);
+    expect(procedures.rows).toEqual([{ uses: 1, successes: 1 }]);
+    const audit = await db.query<{ kind: string }>('select kind from audit_log where tenant_id = $1 order by id', [tenant]);
+    expect(audit.rows.map((r) => r.kind)).toEqual(['task.accepted', 'approval.requested', 'approval.decided', 'task.completed']);
+  });
+});
