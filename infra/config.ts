@@ -24,6 +24,7 @@ export const configSchema = z.object({
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  ANTS_WORKER_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   ANTS_SANDBOX_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   ANTS_MODELS_MAX_PER_SECOND: z.coerce.number().positive().default(50),
 });

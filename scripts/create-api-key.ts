@@ -3,6 +3,7 @@ import { createApiKey, createTenant } from '../api/auth/keys.js';
 import { ROLES, roleSchema } from '../api/auth/roles.js';
 import { loadConfig } from '../infra/config.js';
 import { createDb } from '../infra/db/pool.js';
+import { localDatabaseUrl } from './stack/postgres.js';
 
 const USAGE = `usage: npm run api-key -- --tenant <id> --role <${ROLES.join('|')}> --name <who> [--tenant-name <display name>]
 
@@ -22,7 +23,7 @@ function parseOptions(argv: string[]) {
   }).values;
 }
 
-/** `npm run api-key -- --tenant acme --role approver --name alice` (uses DATABASE_URL). */
+/** `npm run api-key -- --tenant acme --role approver --name alice` (DATABASE_URL, or the embedded database of `npm start`). */
 async function main(): Promise<number> {
   let values: ReturnType<typeof parseOptions>;
   try {
@@ -42,11 +43,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  if (!config.DATABASE_URL) {
-    process.stderr.write('DATABASE_URL is not set (npm start prints it; the embedded default is postgres://…@127.0.0.1:55432/ants)\n');
+  const databaseUrl = localDatabaseUrl(config);
+  if (!databaseUrl) {
+    process.stderr.write('no database: set DATABASE_URL, or run `npm start` once so the embedded PostgreSQL exists\n');
     return 2;
   }
-  const db = createDb(config.DATABASE_URL, 1, 'ants-create-api-key');
+  const db = createDb(databaseUrl, 1, 'ants-create-api-key');
   try {
     await createTenant(db, values.tenant, values['tenant-name'] ?? values.tenant);
     const { key, keyId } = await createApiKey(db, { tenant: values.tenant, name: values.name, role: role.data });

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { TASK_QUEUES, type PoolName } from '../core/tasks/queues.js';
 import { loadConfig, type AntsConfig } from '../infra/config.js';
 import { createDb, type Db } from '../infra/db/pool.js';
@@ -17,6 +17,7 @@ export type PoolSetup = (context: PoolContext) => Promise<Omit<WorkerOptions, 'c
  */
 export async function runPool(pool: PoolName, setup: PoolSetup): Promise<void> {
   const config = loadConfig();
+  Runtime.install({ logger: new DefaultLogger(config.ANTS_WORKER_LOG_LEVEL) });
   let db: Db | undefined;
   const context: PoolContext = {
     config,
@@ -35,7 +36,7 @@ export async function runPool(pool: PoolName, setup: PoolSetup): Promise<void> {
       taskQueue: TASK_QUEUES[pool],
       ...options,
     });
-    process.stdout.write(`[${pool}] polling task queue ${TASK_QUEUES[pool]} on ${config.TEMPORAL_ADDRESS}\n`);
+    process.stdout.write(`polling task queue ${TASK_QUEUES[pool]} on ${config.TEMPORAL_ADDRESS}\n`);
     await worker.run();
   } finally {
     await close?.();

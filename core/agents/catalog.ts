@@ -38,7 +38,8 @@ const reconcilePayments: TaskTypeSpec = {
   acceptance: [{ path: 'unmatchedInvoices', check: 'maxItems', value: 0 }],
   requiresApproval: false,
   impact(outputs: readonly ToolRunResult[]): Impact {
-    const total = Math.abs(Number(readPath(finalOutput(outputs), 'totalAdjustment') ?? 0));
+    // Gross, not net: a +5 000 and a −5 000 adjustment are 10 000 of ledger movement, not nothing.
+    const total = asList(readPath(finalOutput(outputs), 'adjustments')).reduce<number>((sum, entry) => sum + Math.abs(Number(asObject(entry).amount ?? 0)), 0);
     if (total >= 10_000) return 'critical';
     if (total >= 1_000) return 'high';
     return total > 0 ? 'medium' : 'low';

@@ -184,3 +184,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     },
   };
 }
+
+/**
+ * The database a command-line tool should use: DATABASE_URL when set, else the embedded server of `npm start`
+ * (its generated credentials are in `<ANTS_HOME>/pg/credentials.json`).
+ */
+export function localDatabaseUrl(config: { DATABASE_URL?: string; antsHome: string; ANTS_PG_PORT: number }): string | undefined {
+  if (config.DATABASE_URL) return config.DATABASE_URL;
+  const credentials = readCredentials(join(config.antsHome, 'pg', 'credentials.json'));
+  if (!credentials) return undefined;
+  return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${config.ANTS_PG_PORT}/ants`;
+}

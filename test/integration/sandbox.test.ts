@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_TOOL_NAMES, loadBuiltinTool } from '../../activities/tools/builtin/index.js';
 import { createSandbox } from '../../activities/tools/sandbox/sandbox.js';
-import type { SandboxRequest, SandboxResult } from '../../activities/tools/sandbox/types.js';
+import type { SandboxErrorCode, SandboxRequest, SandboxResult } from '../../activities/tools/sandbox/types.js';
 
 const MiB = 1024 * 1024;
 
@@ -24,7 +24,7 @@ function expectOutput(result: SandboxResult): unknown {
   return result.output;
 }
 
-function expectError(result: SandboxResult, code: string, message?: RegExp): void {
+function expectError(result: SandboxResult, code: SandboxErrorCode, message?: RegExp): void {
   expect(result.ok).toBe(false);
   if (result.ok) return;
   expect(result.error.code).toBe(code);
@@ -239,6 +239,16 @@ describe('sandbox isolation and limits', () => {
   it('stops runaway recursion at the stack limit', async () => {
     const result = await run('function down(n) { return down(n + 1) + 1 } function main() { return down(0) }');
     expectError(result, 'MEMORY_LIMIT', /stack limit/);
+  });
+
+  it('survives source nested deeper than the parser can go, at the largest stack limit', async () => {
+    // The parser uses the most native stack per byte of QuickJS stack; the worker
+    // thread's native stack is sized so QuickJS reports the overflow, not V8.
+    const code = `function main() { return ${'('.repeat(100_000)}1${')'.repeat(100_000)} }`;
+    const result = await run(code, null, { level: 'PERMISSIVE' });
+    // QuickJS's parser reports its own stack overflow as a SyntaxError.
+    expectError(result, 'SYNTAX_ERROR', /stack overflow/);
+    expect(expectOutput(await run('function main() { return "still here" }', null, { level: 'PERMISSIVE' }))).toBe('still here');
   });
 
   it('reports a thrown error as TOOL_ERROR with its message', async () => {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { NativeConnection } from '@temporalio/worker';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, makeTelemetryFilterString, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createAuditActivities } from '../../activities/audit/activities.js';
 import { createIntegrationsActivities } from '../../activities/integrations/activities.js';
 import { createLoopActivities } from '../../activities/loop/activities.js';
@@ -15,6 +15,17 @@ import { TASK_QUEUES } from '../../core/tasks/queues.js';
 import type { Db } from '../../infra/db/pool.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let runtimeInstalled = false;
+
+/** Workers in tests speak only when something is wrong; set ANTS_TEST_VERBOSE=1 to hear everything. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled || process.env.ANTS_TEST_VERBOSE) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+  });
+}
 
 /** The workflow bundle, built once per test file (webpack takes seconds). */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
@@ -34,6 +45,7 @@ export interface InProcessPools {
  * multi-process stack (`npm start`) is exercised by the end-to-end and crash tests instead.
  */
 export async function startInProcessPools(connection: NativeConnection, namespace: string, db: Db, options: { reasoner?: Reasoner } = {}): Promise<InProcessPools> {
+  installQuietRuntime();
   const sandbox = createSandbox({ threads: 1 });
   const common = { connection, namespace };
   const workers = await Promise.all([

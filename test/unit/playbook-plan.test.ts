@@ -45,6 +45,8 @@ describe('catalog', () => {
     const spec = reconcileSpec();
     const outputs = [{ tool: 'finance.match_transactions', ok: true, durationMs: 1, output: { adjustments: [{ invoiceId: 'i1', paymentId: 'p1', amount: 1200, currency: 'EUR' }], totalAdjustment: 1200 } }];
     expect(spec.impact(outputs)).toBe('high');
+    const offsetting = [{ ...outputs[0]!, output: { adjustments: [{ invoiceId: 'a', paymentId: 'b', amount: 6000 }, { invoiceId: 'c', paymentId: 'd', amount: -6000 }], totalAdjustment: 0 } }];
+    expect(spec.impact(offsetting)).toBe('critical');
     expect(spec.effects(outputs)).toEqual([{ key: 'ledger.adjustment:i1:p1', kind: 'ledger.adjustment', payload: { invoiceId: 'i1', paymentId: 'p1', amount: 1200, currency: 'EUR' } }]);
   });
 });

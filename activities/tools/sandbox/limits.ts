@@ -17,13 +17,16 @@ export const MAX_STACK_BYTES = 1 * MiB;
 
 /**
  * QuickJS only measures its own (emscripten, in-linear-memory) stack, but every
- * interpreted frame also consumes native V8 stack for the WASM frames. Measured on
- * Node 20 with quickjs-emscripten 0.32: deeply nested JSON.stringify needs up to
- * ~12x native stack per byte of QuickJS stack. If the native stack runs out first,
- * V8 throws inside WASM and the module is left corrupted, so we give the thread 16x
- * the largest QuickJS stack, plus headroom for Node itself.
+ * interpreted or parsed level also consumes native V8 stack for the WASM frames. If
+ * the native stack runs out first, V8 throws inside WASM and the module is left
+ * corrupted (we then retire the thread, but the call is lost as SANDBOX_CRASH).
+ * Measured on Node 20 with quickjs-emscripten 0.32, the worst case is the parser:
+ * 100,000 nested parentheses with a 1 MiB QuickJS stack overflowed 24 MB of native
+ * stack but not 48 MB. Runtime recursion (calls, JSON, proxies, toString) needs far
+ * less. Hence 48x the largest QuickJS stack, plus headroom for Node itself; it is
+ * address space reserved per thread, committed only as it is used.
  */
-export const WORKER_NATIVE_STACK_MB = (16 * MAX_STACK_BYTES) / MiB + 8;
+export const WORKER_NATIVE_STACK_MB = (48 * MAX_STACK_BYTES) / MiB + 16;
 
 interface Bounds {
   min: number;
