@@ -17,7 +17,7 @@ export interface ApiDeps {
   temporal: Client;
   /** Used for the `servers` entry of the OpenAPI document. */
   config?: Pick<AntsConfig, 'ANTS_API_HOST' | 'ANTS_API_PORT'>;
-  /** Pino level; defaults to LOG_LEVEL or `info`, and to `silent` under vitest. */
+  /** Pino level (or `silent`); defaults to LOG_LEVEL, else `info`. */
   logLevel?: string;
   /** Where log lines go (stdout by default); tests pass a collector to prove keys never reach a log. */
   logStream?: { write(line: string): void };
@@ -28,13 +28,9 @@ export interface ApiDeps {
 /** Header values that must never reach a log line, whatever a future serializer decides to include. */
 const REDACTED_PATHS = ['req.headers.authorization', 'req.headers["x-api-key"]', 'headers.authorization', 'headers["x-api-key"]'];
 
-function defaultLogLevel(): string {
-  return process.env.VITEST ? 'silent' : (process.env.LOG_LEVEL ?? 'info');
-}
-
 /** The HTTP API, ready for `listen` or `inject`. It owns neither the database pool nor the Temporal connection. */
 export function buildApi(deps: ApiDeps): FastifyInstance {
-  const level = deps.logLevel ?? defaultLogLevel();
+  const level = deps.logLevel ?? process.env.LOG_LEVEL ?? 'info';
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
     logger: level === 'silent' ? false : { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, ...(deps.logStream ? { stream: deps.logStream } : {}) },
