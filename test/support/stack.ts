@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { inject } from 'vitest';
 import { ANTS_SEARCH_ATTRIBUTES } from '../../core/tasks/search-attributes.js';
@@ -16,24 +16,31 @@ export function freshTenant(prefix = 't'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../scripts/stack/ports.js';
 
 const searchAttributes = Object.entries(ANTS_SEARCH_ATTRIBUTES).map(([name, type]) =>
   defineSearchAttributeKey(name, type === 'Int' ? SearchAttributeType.INT : SearchAttributeType.KEYWORD),
 );
 
+let runtimeInstalled = false;
+
+/**
+ * Workers in tests speak only when something is wrong (ANTS_TEST_VERBOSE=1 to hear everything). The runtime is a
+ * process singleton, so this must run before the first test environment or worker is created.
+ */
+function installQuietRuntime(): void {
+  if (runtimeInstalled || process.env.ANTS_TEST_VERBOSE) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    // Tests fail workflows on purpose; the assertions, not the log, say whether that was right.
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+  });
+}
+
 /** A real Temporal dev server (the installed CLI, never a download), in memory, with our search attributes. */
 export async function startLocalTemporal(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: inject('temporalCli') },
@@ -45,6 +52,7 @@ export async function startLocalTemporal(): Promise<TestWorkflowEnvironment> {
 
 /** The time-skipping test server (installed binary): timers of hours pass in milliseconds. */
 export async function startTimeSkippingTemporal(): Promise<TestWorkflowEnvironment> {
+  installQuietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServer') } },
   });
