@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ActivityFailure, type ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAiCompatibleReasoner } from '../../activities/models/openai-compatible-reasoner.js';
