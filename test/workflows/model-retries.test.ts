@@ -1,25 +1,18 @@
 import { ActivityFailure, type ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAiCompatibleReasoner } from '../../activities/models/openai-compatible-reasoner.js';
-import { TASK_QUEUES, taskWorkflowId } from '../../core/tasks/queues.js';
 import type { TaskWorkflowInput } from '../../core/tasks/task.js';
-import type { Db } from '../../infra/db/pool.js';
-import { approveSignal, rejectSignal, statusQuery } from '../../workflows/task/messages.js';
-import { searchAttributesFor } from '../../workflows/task/search-attributes.js';
+import { approveSignal, rejectSignal } from '../../workflows/task/messages.js';
 import { chatCompletion, reconciliationPlan, startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai.js';
-import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
+import { useTaskHarness } from '../support/harness.js';
+import { freshTenant } from '../support/stack.js';
 import { reconcileTask, reconciliationInput } from '../support/tasks.js';
-import { startInProcessPools, type InProcessPools } from '../support/workers.js';
 
 /*
  * Reason through an OpenAI-compatible endpoint that misbehaves the way real providers do. The endpoint answers from
  * a script (one entry per request, then "ok"); the tests in this file run one after another.
  */
 let script: string[] = [];
-let env: TestWorkflowEnvironment;
-let db: Db;
-let pools: InProcessPools;
 let model: FakeOpenAi;
 
 beforeAll(async () => {
@@ -32,27 +25,13 @@ beforeAll(async () => {
     if (next === 'foreign-tool') return { status: 200, body: chatCompletion(JSON.stringify({ steps: [{ tool: 'shell.exec', input: {} }], confidence: 0.9, rationale: '' })) };
     return { status: 200, body: chatCompletion(reconciliationPlan(request)) };
   });
-  env = await startLocalTemporal();
-  db = testDb();
-  const reasoner = openAiCompatibleReasoner({ baseUrl: model.baseUrl, apiKey: 'test-key', model: 'fake-model' });
-  pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { reasoner });
 });
-
 afterAll(async () => {
-  await pools?.shutdown();
-  await env?.teardown();
   await model?.close();
-  await db?.end();
 });
 
-async function start(input: TaskWorkflowInput): Promise<WorkflowHandle> {
-  return env.client.workflow.start('taskWorkflow', {
-    workflowId: taskWorkflowId(input.tenant, input.taskId),
-    taskQueue: TASK_QUEUES.workflows,
-    args: [input],
-    typedSearchAttributes: searchAttributesFor(input, 'RUNNING'),
-  });
-}
+const harness = useTaskHarness({ reasoner: () => openAiCompatibleReasoner({ baseUrl: model.baseUrl, apiKey: 'test-key', model: 'fake-model' }) });
+const start = (input: TaskWorkflowInput) => harness.start(input);
 
 /** The attempt number of every Reason activity execution in the run's history. */
 async function reasonAttempts(handle: WorkflowHandle): Promise<number[]> {
@@ -71,7 +50,7 @@ describe('Reason through an OpenAI-compatible model', () => {
     const before = model.requests.length;
     const input = reconcileTask(freshTenant(), { input: reconciliationInput(0.5) });
     const handle = await start(input);
-    for (let i = 0; i < 300 && (await handle.query(statusQuery)).status !== 'AWAITING_APPROVAL'; i += 1) await new Promise((r) => setTimeout(r, 100));
+    await harness.waitForStatus(handle, 'AWAITING_APPROVAL');
     await handle.signal(approveSignal, { approverId: 'alice' });
     const result = await handle.result();
     expect(result.status).toBe('COMPLETED');
@@ -87,7 +66,7 @@ describe('Reason through an OpenAI-compatible model', () => {
   it('refuses a plan with a tool outside the task type, and retries', async () => {
     script = ['foreign-tool'];
     const handle = await start(reconcileTask(freshTenant(), { input: reconciliationInput(0.5) }));
-    for (let i = 0; i < 300 && (await handle.query(statusQuery)).status !== 'AWAITING_APPROVAL'; i += 1) await new Promise((r) => setTimeout(r, 100));
+    await harness.waitForStatus(handle, 'AWAITING_APPROVAL');
     expect(await reasonAttempts(handle)).toEqual([2]);
     await handle.signal(rejectSignal, { approverId: 'alice' });
     expect((await handle.result()).status).toBe('REJECTED');

@@ -1,56 +1,22 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_QUEUES, taskWorkflowId } from '../../core/tasks/queues.js';
+import { describe, expect, it } from 'vitest';
 import type { TaskStatus, TaskWorkflowInput } from '../../core/tasks/task.js';
-import type { Db } from '../../infra/db/pool.js';
 import { approveSignal, decideUpdate, rejectSignal, statusQuery } from '../../workflows/task/messages.js';
-import { searchAttributesFor } from '../../workflows/task/search-attributes.js';
-import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
+import { useTaskHarness } from '../support/harness.js';
+import { freshTenant } from '../support/stack.js';
 import { reconcileTask, reconciliationInput } from '../support/tasks.js';
-import { startInProcessPools, type InProcessPools } from '../support/workers.js';
 
-let env: TestWorkflowEnvironment;
-let db: Db;
-let pools: InProcessPools;
-
-beforeAll(async () => {
-  env = await startLocalTemporal();
-  db = testDb();
-  pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db);
-});
-
-afterAll(async () => {
-  await pools?.shutdown();
-  await env?.teardown();
-  await db?.end();
-});
-
-async function start(input: TaskWorkflowInput): Promise<WorkflowHandle> {
-  return env.client.workflow.start('taskWorkflow', {
-    workflowId: taskWorkflowId(input.tenant, input.taskId),
-    taskQueue: TASK_QUEUES.workflows,
-    args: [input],
-    typedSearchAttributes: searchAttributesFor(input, 'RUNNING'),
-  });
-}
-
-async function waitForStatus(handle: WorkflowHandle, status: TaskStatus): Promise<void> {
-  for (let i = 0; i < 300; i += 1) {
-    const view = await handle.query(statusQuery).catch(() => undefined);
-    if (view?.status === status) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`task never reached ${status}`);
-}
+const harness = useTaskHarness();
+const start = (input: TaskWorkflowInput) => harness.start(input);
+const waitForStatus = (handle: WorkflowHandle, status: TaskStatus) => harness.waitForStatus(handle, status);
 
 async function auditKinds(tenant: string, taskId: string): Promise<string[]> {
-  const rows = await db.query<{ kind: string }>('select kind from audit_log where tenant_id = $1 and task_id = $2 order by id', [tenant, taskId]);
+  const rows = await harness.db.query<{ kind: string }>('select kind from audit_log where tenant_id = $1 and task_id = $2 order by id', [tenant, taskId]);
   return rows.rows.map((r) => r.kind);
 }
 
 async function effectKeys(tenant: string, taskId: string): Promise<string[]> {
-  const rows = await db.query<{ effect_key: string }>('select effect_key from applied_effects where tenant_id = $1 and task_id = $2 order by effect_key', [tenant, taskId]);
+  const rows = await harness.db.query<{ effect_key: string }>('select effect_key from applied_effects where tenant_id = $1 and task_id = $2 order by effect_key', [tenant, taskId]);
   return rows.rows.map((r) => r.effect_key);
 }
 
@@ -90,7 +56,7 @@ describe('taskWorkflow', () => {
     expect(secondResult.status).toBe('COMPLETED');
     expect(secondResult.approval).toBeUndefined();
     expect(secondResult.escalationReasons).toEqual([]);
-    const procedure = await db.query('select uses, successes from procedures where tenant_id = $1', [tenant]);
+    const procedure = await harness.db.query('select uses, successes from procedures where tenant_id = $1', [tenant]);
     expect(procedure.rows).toEqual([{ uses: 2, successes: 2 }]);
   });
 
@@ -124,7 +90,7 @@ describe('taskWorkflow', () => {
     const kinds = await auditKinds(tenant, input.taskId);
     expect(kinds).toContain('approval.refused');
     expect(kinds.slice(-2)).toEqual(['approval.decided', 'task.rejected']);
-    const episode = await db.query('select outcome, success from episodes where tenant_id = $1 and task_id = $2', [tenant, input.taskId]);
+    const episode = await harness.db.query('select outcome, success from episodes where tenant_id = $1 and task_id = $2', [tenant, input.taskId]);
     expect(episode.rows).toEqual([{ outcome: 'rejected', success: false }]);
   });
 
