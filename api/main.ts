@@ -1,11 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../infra/config.js';
 import { createDb } from '../infra/db/pool.js';
+import { stopWhenParentDies } from '../infra/parent-watch.js';
 import { buildApi } from './server.js';
 
 /** `tsx api/main.ts`: the API process. Stops accepting on SIGINT/SIGTERM, finishes in-flight requests, then closes. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  stopWhenParentDies();
   if (!config.DATABASE_URL) throw new Error('the API needs DATABASE_URL');
   const db = createDb(config.DATABASE_URL, config.ANTS_DB_POOL_SIZE, 'ants-api');
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
   }
 
   await app.listen({ host: config.ANTS_API_HOST, port: config.ANTS_API_PORT });
-  process.stdout.write(`[api] listening on http://${config.ANTS_API_HOST}:${config.ANTS_API_PORT} (Temporal ${config.TEMPORAL_ADDRESS})\n`);
+  process.stdout.write(`listening on http://${config.ANTS_API_HOST}:${config.ANTS_API_PORT} (Temporal ${config.TEMPORAL_ADDRESS})\n`);
 }
 
 main().catch((error: unknown) => {

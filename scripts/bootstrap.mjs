@@ -7,7 +7,6 @@
 // A re-run with nothing to do costs a few file reads. The resolved paths go to `<home>/toolchain.json`, which
 // the dev stack, the workers and the tests read instead of searching again.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,10 +35,6 @@ function run(command, args, options = {}) {
   }
 }
 
-function sha256(path) {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
-
 function findOnPath(name) {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
@@ -53,20 +48,17 @@ function findOnPath(name) {
   return undefined;
 }
 
+/**
+ * `npm ci` when node_modules is missing or older than the lock file. npm keeps its own record of what it installed
+ * (`node_modules/.package-lock.json`) and rewrites it on every install, so a tree that `npm install` just updated
+ * is trusted as npm itself trusts it, and a lock file that changed afterwards (a pull) triggers a clean install.
+ */
 function ensureNodeModules() {
   const lock = join(ROOT, 'package-lock.json');
-  const marker = join(HOME, 'npm-lock.sha256');
-  const wanted = sha256(lock);
-  const installed = existsSync(join(ROOT, 'node_modules', '.package-lock.json'));
-  if (installed && existsSync(marker) && readFileSync(marker, 'utf8').trim() === wanted) return;
-  if (installed && !existsSync(marker)) {
-    // A tree installed by hand before the first bootstrap: trust it once and remember the lock it matches.
-    writeFileSync(marker, `${wanted}\n`);
-    return;
-  }
+  const installed = join(ROOT, 'node_modules', '.package-lock.json');
+  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
   log('installing npm dependencies (npm ci)');
   run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund']);
-  writeFileSync(marker, `${wanted}\n`);
 }
 
 function venvBin(name) {

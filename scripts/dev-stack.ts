@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     say(`${signal}: stopping workers and API…`);
     await supervisor.stop();
     await temporal.stop();
-    if (postgres?.startedHere) await postgres.stop();
+    // The embedded database is this stack's own, even when a killed earlier run left it running: stop it too.
+    if (postgres) await postgres.stop();
     say('stopped.');
     process.exit(0);
   };

@@ -2,6 +2,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } 
 import { TASK_QUEUES, type PoolName } from '../core/tasks/queues.js';
 import { loadConfig, type AntsConfig } from '../infra/config.js';
 import { createDb, type Db } from '../infra/db/pool.js';
+import { stopWhenParentDies } from '../infra/parent-watch.js';
 
 export interface PoolContext {
   config: AntsConfig;
@@ -17,6 +18,7 @@ export type PoolSetup = (context: PoolContext) => Promise<Omit<WorkerOptions, 'c
  */
 export async function runPool(pool: PoolName, setup: PoolSetup): Promise<void> {
   const config = loadConfig();
+  stopWhenParentDies();
   Runtime.install({ logger: new DefaultLogger(config.ANTS_WORKER_LOG_LEVEL) });
   let db: Db | undefined;
   const context: PoolContext = {

@@ -69,7 +69,7 @@ export class Supervisor extends EventEmitter<{ started: [string, number]; exited
     const { spec } = running;
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
+      env: { ...process.env, ...spec.env, ANTS_SUPERVISED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.child = child;

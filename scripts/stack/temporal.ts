@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ANTS_SEARCH_ATTRIBUTES } from '../../core/tasks/search-attributes.js';
@@ -91,12 +91,39 @@ async function ensureSearchAttributes(address: string, namespace: string): Promi
   }
 }
 
+/**
+ * A dev server left running by a stack that was killed outright still holds the ports and the SQLite file; it is
+ * ours (recorded in the pid file next to the database), so stop it before starting a fresh one.
+ */
+async function stopLeftoverServer(pidFile: string): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return; // not running (or no /proc to tell): nothing to stop
+  }
+  if (!command.includes('start-dev')) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100; i += 1) {
+    if (!existsSync(`/proc/${pid}`)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  process.kill(pid, 'SIGKILL');
+}
+
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const pidFile = opts.dbFile ? `${opts.dbFile}.pid` : undefined;
   if (opts.dbFile) mkdirSync(join(opts.dbFile, '..'), { recursive: true });
+  if (pidFile) await stopLeftoverServer(pidFile);
   const log = createWriteStream(opts.logFile, { flags: 'a' });
   const child = spawn(opts.temporalCli, devServerArgs(opts), { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
+  if (pidFile && child.pid !== undefined) writeFileSync(pidFile, String(child.pid));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = `127.0.0.1:${opts.port}`;
   await Promise.race([
@@ -116,6 +143,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      if (pidFile) rmSync(pidFile, { force: true });
     },
   };
 }
