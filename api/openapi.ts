@@ -38,13 +38,21 @@ function componentSchemas(): { components: Record<string, JsonSchema>; refTo: (s
 }
 
 function operation(route: RouteSpec, refTo: (schema: z.ZodType) => JsonSchema) {
-  const parameters = Object.entries(route.params?.shape ?? {}).map(([name, schema]) => ({
+  const parameters: Array<Record<string, unknown>> = Object.entries(route.params?.shape ?? {}).map(([name, schema]) => ({
     name,
     in: 'path',
     required: true,
     ...(schema.description ? { description: schema.description } : {}),
     schema: refTo(schema),
   }));
+  if (route.query) {
+    // The query object is a named component; each of its properties becomes one `in: query` parameter.
+    const properties = (z.toJSONSchema(route.query, { io: 'input', target: 'draft-2020-12' }).properties ?? {}) as Record<string, JsonSchema>;
+    for (const [name, schema] of Object.entries(route.query.shape)) {
+      const { description, ...rest } = properties[name] ?? {};
+      parameters.push({ name, in: 'query', required: !schema.safeParse(undefined).success, ...(typeof description === 'string' ? { description } : {}), schema: rest });
+    }
+  }
   return {
     operationId: route.operationId,
     summary: route.summary,

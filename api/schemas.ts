@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { AGENT_NAMED_SCHEMAS } from './agents/named-schemas.js';
 import { acceptanceRule, identifier, jsonObject, jsonValue, taskSubmission } from '../core/tasks/submission.js';
 import { errorResponse } from './errors.js';
+import { costQuery, costReport, modelList, modelParams, modelRouting, modelSpecSchema, modelUpserted } from './model-schemas.js';
+
+export { costQuery, costReport, modelList, modelParams, modelSpecSchema, modelUpserted };
 
 /*
  * Every body, parameter and answer of the HTTP API as a zod schema. Routes parse requests with these and type their
@@ -76,7 +80,14 @@ export const taskStatusView = z
 
 const toolCall = z.object({ tool: z.string(), input: jsonObject }).strict();
 const plan = z
-  .object({ procedure: z.string(), steps: z.array(toolCall), confidence: z.number(), rationale: z.string(), reasoner: z.string() })
+  .object({
+    procedure: z.string(),
+    steps: z.array(toolCall),
+    confidence: z.number(),
+    rationale: z.string(),
+    reasoner: z.string(),
+    routing: modelRouting.optional().describe('Set when the model router chose who planned'),
+  })
   .strict();
 const toolRunResult = z
   .object({ tool: z.string(), ok: z.boolean(), output: jsonValue, error: z.string().optional(), durationMs: z.number() })
@@ -116,6 +127,179 @@ export const taskStatusResponse = z
   .strict();
 export type TaskStatusResponse = z.infer<typeof taskStatusResponse>;
 
+/* Human decisions: the approvals inbox, consensus rounds, delegation modes and their metrics. */
+
+const severity = impact;
+export const approvalIdSchema = z
+  .string()
+  .max(200)
+  .regex(/^(task|consensus|threat|policy)\.[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a request id: <task|consensus|threat|policy>.<subject id>')
+  .describe('The request id: the kind of what is decided and its id, e.g. task.rec-1');
+export const approvalParams = z.object({ id: approvalIdSchema }).strict();
+
+export const approvalsQuery = z
+  .object({
+    status: z.enum(['pending', 'approved', 'rejected', 'timed_out', 'all']).default('pending').describe('Which requests; pending by default'),
+    limit: z.coerce.number().int().min(1).max(500).default(100).describe('At most this many, in priority order'),
+  })
+  .strict();
+
+export const approvalItem = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    subject: z.object({ kind: z.enum(['task', 'consensus', 'threat', 'policy']), id: z.string() }).strict(),
+    agentType: z.string().nullable(),
+    title: z.string(),
+    severity,
+    status: z.enum(['pending', 'approved', 'rejected', 'timed_out']),
+    tier: z.number().int(),
+    tierName: z.string(),
+    tierGroup: z.string().nullable(),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    deadline: z.string(),
+    ageSeconds: z.number(),
+    context: z.object({ summary: z.string(), reasons: z.array(z.string()), details: jsonObject }).strict(),
+    proposal: jsonObject,
+    safeDefault: z.enum(['approve', 'reject']),
+    decidedAt: z.string().nullable(),
+    decision: jsonObject.nullable(),
+  })
+  .strict();
+export type ApprovalItem = z.infer<typeof approvalItem>;
+export const approvalList = z.object({ approvals: z.array(approvalItem), count: z.number().int() }).strict();
+
+const voterSpec = z.union([
+  z.object({ agentType: z.string().min(1).max(128) }).strict(),
+  z.object({ model: z.string().min(1).max(200) }).strict(),
+]);
+const consensusOption = z.union([
+  z.string().min(1).max(200),
+  z.object({ id: identifier, label: z.string().min(1).max(200), description: z.string().max(2000).optional() }).strict(),
+]);
+export const consensusSubmission = z
+  .object({
+    roundId: identifier.describe('Your id for the round; submitting it again starts nothing'),
+    question: z.string().min(1).max(2000),
+    context: z.string().max(20_000).default(''),
+    options: z.array(consensusOption).min(2).max(20).describe('Option objects, or plain answers (their slug becomes the id)'),
+    voters: z.array(voterSpec).min(1).max(25).describe('Agent types vote through their playbook, models through the OpenAI-compatible endpoint'),
+    minAgreement: z.number().min(0).max(1).default(0.75),
+    quorum: z.number().int().min(1).max(25).optional().describe('Votes needed; a strict majority of the pool by default'),
+    voteTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+    leaderTieBreak: z.boolean().default(true),
+    taskType: z.string().min(1).max(128).optional(),
+    severity: severity.default('medium'),
+    approvalTimeoutSeconds: z.number().int().min(1).max(30 * 24 * 3600).default(24 * 3600),
+    minDistinctModels: z.number().int().min(1).max(10).default(2),
+    expected: z.string().max(200).optional().describe('The right option, for rounds of a labelled benchmark set'),
+  })
+  .strict();
+export type ConsensusSubmission = z.infer<typeof consensusSubmission>;
+export const consensusParams = z.object({ id: identifier.describe('The round id') }).strict();
+export const consensusAccepted = z
+  .object({ roundId: z.string(), tenant: z.string(), workflowId: z.string(), created: z.boolean(), voters: z.array(z.string()) })
+  .strict();
+
+const vote = z.object({ voter: z.string(), choice: z.string(), confidence: z.number(), rationale: z.string(), model: z.string().optional() }).strict();
+const voterFailure = z.object({ voter: z.string(), reason: z.enum(['failed', 'late']), message: z.string() }).strict();
+export const consensusView = z
+  .object({
+    tenant: z.string(),
+    roundId: z.string(),
+    question: z.string(),
+    status: z.enum(['voting', 'awaiting_human', 'decided', 'escalated_approved', 'escalated_rejected']),
+    leader: z.string().optional(),
+    votes: z.array(vote),
+    failures: z.array(voterFailure),
+    score: z
+      .object({
+        agreement: z.array(z.array(z.number())),
+        voters: z.array(z.string()),
+        pairwiseAgreement: z.number(),
+        support: z.array(z.object({ option: z.string(), votes: z.number(), weight: z.number() }).strict()),
+        leading: z.string().optional(),
+        tie: z.boolean(),
+        tieBrokenByLeader: z.boolean(),
+        score: z.number(),
+        quorumReached: z.boolean(),
+        decided: z.boolean(),
+      })
+      .strict()
+      .optional(),
+    decision: z.string().optional(),
+    approvalId: z.string().optional(),
+    reasons: z.array(z.string()),
+    approval: approvalRecord.optional(),
+    dissent: z.array(vote).optional(),
+  })
+  .strict();
+export const consensusResponse = z.object({ roundId: z.string(), tenant: z.string(), workflowId: z.string(), runStatus: z.string(), round: consensusView }).strict();
+
+export const delegationChange = z
+  .object({
+    agentType: z.string().min(1).max(128).describe('An agent type, or * for the tenant default'),
+    mode: z.enum(['full_automation', 'human_approval', 'human_in_the_loop', 'human_on_the_loop']),
+    listedActions: z.array(z.string().min(1).max(128)).max(100).default([]).describe('human_approval: effect kinds that always need approval'),
+    revertWindowSeconds: z.number().int().min(1).max(30 * 24 * 3600).default(3600).describe('human_on_the_loop: how long a person may revert'),
+  })
+  .strict();
+export const delegationList = z
+  .object({
+    modes: z.array(
+      z
+        .object({
+          agentType: z.string(),
+          mode: z.string(),
+          listedActions: z.array(z.string()),
+          revertWindowSeconds: z.number(),
+          updatedBy: z.string(),
+          updatedAt: z.string(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+
+export const approvalTiersRequest = z
+  .object({
+    tiers: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(100),
+            group: z.string().min(1).max(100).optional(),
+            members: z.array(z.string().min(1).max(200)).max(200).optional(),
+            timeoutSeconds: z.number().int().min(1).max(30 * 24 * 3600),
+          })
+          .strict(),
+      )
+      .max(10),
+  })
+  .strict();
+
+export const decisionMetrics = z
+  .object({
+    tenant: z.string(),
+    decisions: z.number().int().describe('Tasks that reached a decision point plus consensus rounds'),
+    humanRequests: z.number().int(),
+    humanApprovalRate: z.number().describe('humanRequests / decisions; the product aims below 0.15'),
+    outcomes: z.object({ pending: z.number(), approved: z.number(), rejected: z.number(), timedOut: z.number() }).strict(),
+    timeToDecisionSeconds: z.object({ count: z.number(), p50: z.number().nullable(), p90: z.number().nullable(), max: z.number().nullable() }).strict(),
+    consensus: z
+      .object({
+        rounds: z.number(),
+        decidedWithoutHuman: z.number(),
+        scoreHistogram: z.array(z.object({ from: z.number(), to: z.number(), rounds: z.number() }).strict()),
+        labelled: z.number(),
+        accuracy: z.number().nullable().describe('Share of labelled rounds whose decision was the expected option'),
+      })
+      .strict(),
+    thresholds: z.array(z.object({ agentType: z.string(), minConfidence: z.number(), decisionsSeen: z.number() }).strict()),
+  })
+  .strict();
+
 export const healthResponse = z.object({ ok: z.boolean(), temporal: z.boolean(), database: z.boolean() }).strict();
 export type HealthResponse = z.infer<typeof healthResponse>;
 
@@ -136,4 +320,23 @@ export const NAMED_SCHEMAS: ReadonlyArray<readonly [z.ZodType, string]> = [
   [healthResponse, 'Health'],
   [errorResponse, 'Error'],
   [openApiDocumentSchema, 'OpenApiDocument'],
+  [approvalIdSchema, 'ApprovalId'],
+  [approvalsQuery, 'ApprovalsQuery'],
+  [approvalList, 'ApprovalList'],
+  [approvalItem, 'ApprovalItem'],
+  [consensusSubmission, 'ConsensusSubmission'],
+  [consensusAccepted, 'ConsensusAccepted'],
+  [consensusResponse, 'ConsensusResponse'],
+  [consensusParams.shape.id, 'ConsensusId'],
+  [delegationChange, 'DelegationChange'],
+  [delegationList, 'DelegationList'],
+  [approvalTiersRequest, 'ApprovalTiers'],
+  [decisionMetrics, 'DecisionMetrics'],
+  [modelSpecSchema, 'ModelSpec'],
+  [modelList, 'ModelList'],
+  [modelUpserted, 'ModelUpserted'],
+  [modelParams.shape.id, 'ModelId'],
+  [costReport, 'CostReport'],
+  [costQuery, 'CostQuery'],
+  ...AGENT_NAMED_SCHEMAS,
 ];

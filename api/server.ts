@@ -7,8 +7,19 @@ import { requireApiKey } from './auth/http.js';
 import { ApiError, handleError } from './errors.js';
 import { BODY_LIMIT_BYTES } from './limits.js';
 import { openApiDocument } from './openapi.js';
+import { shippedRegistry } from '../activities/models/registry-source.js';
+import type { Registry } from '../core/routing/registry.js';
+import { loadConfig } from '../infra/config.js';
+import { registerAgentRoutes } from './routes/agents.js';
 import { registerApprovalRoutes } from './routes/approval.js';
+import { registerApprovalsRoutes } from './routes/approvals.js';
+import { registerConsensusRoutes } from './routes/consensus.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
+import { registerInboxPage } from './inbox/page.js';
+import { registerCostRoutes } from './routes/costs.js';
+import { registerModelRoutes } from './routes/models.js';
 import { ROUTES } from './routes/catalog.js';
+import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 
@@ -23,6 +34,10 @@ export interface ApiDeps {
   logStream?: { write(line: string): void };
   /** How long a looked-up key is reused (see createAuthenticator); 30 s by default. */
   authCacheTtlMs?: number;
+  /** The shipped model registry (default: the file of ANTS_MODEL_REGISTRY, read on first use). */
+  modelRegistry?: Registry;
+  /** Models a consensus round may add for diversity (default: ANTS_CONSENSUS_MODELS). */
+  consensusModels?: readonly string[];
 }
 
 /** Header values that must never reach a log line, whatever a future serializer decides to include. */
@@ -46,12 +61,23 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     serverUrl: deps.config ? `http://${deps.config.ANTS_API_HOST}:${deps.config.ANTS_API_PORT}` : undefined,
   });
   app.get(ROUTES.openApi.url, async () => document);
+  // The approvals inbox page needs no key to load: it asks for one and sends it as a header, never in a URL.
+  registerInboxPage(app);
 
   const authenticate = createAuthenticator(deps.db, { ttlMs: deps.authCacheTtlMs ?? DEFAULT_AUTH_CACHE_TTL_MS });
   void app.register(async (scope) => {
     requireApiKey(scope, authenticate);
     registerTaskRoutes(scope, deps);
     registerApprovalRoutes(scope, deps);
+    registerAgentRoutes(scope, deps);
+    registerEventRoutes(scope, deps);
+    const modelConfig = loadConfig();
+    let registry = deps.modelRegistry;
+    registerModelRoutes(scope, { db: deps.db, registry: () => (registry ??= shippedRegistry(modelConfig)) });
+    registerCostRoutes(scope, { db: deps.db, defaultDailyBudgetUsd: modelConfig.ANTS_MODEL_DAILY_BUDGET_USD });
+    registerApprovalsRoutes(scope, deps);
+    registerConsensusRoutes(scope, { ...deps, consensusModels: deps.consensusModels ?? modelConfig.ANTS_CONSENSUS_MODELS });
+    registerMetricsRoutes(scope, deps);
   });
   return app;
 }

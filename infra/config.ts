@@ -19,14 +19,48 @@ export const configSchema = z.object({
   ANTS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
   ANTS_API_HOST: z.string().min(1).default('127.0.0.1'),
   ANTS_API_PORT: port.default(3000),
-  /** Which reasoner the `models` pool uses: the agent type's playbook, or an OpenAI-compatible chat endpoint. */
-  ANTS_MODEL_PROVIDER: z.enum(['playbook', 'openai-compatible']).default('playbook'),
+  /** Which reasoner the `models` pool uses: the agent type's playbook, one OpenAI-compatible chat endpoint, or the model router. */
+  ANTS_MODEL_PROVIDER: z.enum(['playbook', 'openai-compatible', 'router']).default('playbook'),
+  /** Model routing (ANTS_MODEL_PROVIDER=router): the registry file, a per-request cost cap, a default tenant daily budget. */
+  ANTS_MODEL_REGISTRY: z.string().min(1).default('infra/models/registry.json'),
+  ANTS_MODEL_MAX_COST_USD: z.coerce.number().positive().optional(),
+  ANTS_MODEL_DAILY_BUDGET_USD: z.coerce.number().min(0).optional(),
+  /** Context window of the local OpenAI-compatible model (OPENAI_BASE_URL) in the registry. */
+  ANTS_LOCAL_MODEL_CONTEXT: z.coerce.number().int().min(256).default(8192),
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   ANTS_WORKER_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   ANTS_SANDBOX_THREADS: z.coerce.number().int().min(1).max(16).default(2),
   ANTS_MODELS_MAX_PER_SECOND: z.coerce.number().positive().default(50),
+  /** Models a consensus round may add as voters so its pool spans enough distinct models (comma-separated ids). */
+  ANTS_CONSENSUS_MODELS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((m) => m.trim()).filter(Boolean)),
+  /** Where agent checkpoints go in the local profile (directory snapshots); defaults to <ANTS_HOME>/snapshots. */
+  ANTS_SNAPSHOT_DIR: z.string().min(1).optional(),
+  /** The agent cost model (whitepaper §10.3 E): running = compute + LLM + storage, sleeping = storage only. */
+  ANTS_COST_COMPUTE_PER_HOUR: z.coerce.number().min(0).default(0.1),
+  ANTS_COST_LLM_PER_1K_TOKENS: z.coerce.number().min(0).default(0.002),
+  ANTS_COST_TOKENS_PER_ACTIVE_HOUR: z.coerce.number().min(0).default(50_000),
+  ANTS_COST_STORAGE_PER_HOUR: z.coerce.number().min(0).default(0.01),
+  /** Memory: which embedding model the `memory` pool uses (see docs/architecture.md, "Memory"). */
+  ANTS_EMBEDDING_PROVIDER: z.enum(['local', 'openai-compatible', 'azure-openai', 'feature-hashing']).default('local'),
+  ANTS_EMBEDDING_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  ANTS_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(16_000).default(1536),
+  ANTS_EMBEDDING_BASE_URL: optionalUrl,
+  ANTS_EMBEDDING_API_KEY: z.string().optional(),
+  ANTS_EMBEDDING_AZURE_DEPLOYMENT: z.string().optional(),
+  ANTS_EMBEDDING_AZURE_API_VERSION: z.string().min(1).default('2024-10-21'),
+  ANTS_EMBEDDING_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(256),
+  ANTS_EMBEDDING_CACHE_MAX: z.coerce.number().int().min(1).default(10_000),
+  ANTS_EMBEDDING_CACHE_TTL_MS: z.coerce.number().int().min(1).default(86_400_000),
+  /** USD per million tokens; unset means the model's list price (hosted models) or 0 (local models). */
+  ANTS_EMBEDDING_PRICE_PER_MTOK: z.coerce.number().min(0).optional(),
+  ANTS_MEMORY_SIMILARITY_MIN: z.coerce.number().min(-1).max(1).default(0.75),
+  ANTS_MEMORY_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(20_000),
+  ANTS_MEMORY_COLD_AFTER_DAYS: z.coerce.number().positive().default(90),
 });
 export type AntsConfig = z.infer<typeof configSchema> & { antsHome: string };
 
@@ -39,6 +73,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AntsConfig {
   const config = parsed.data;
   if (config.ANTS_MODEL_PROVIDER === 'openai-compatible' && !config.OPENAI_BASE_URL) {
     throw new Error('invalid configuration: ANTS_MODEL_PROVIDER=openai-compatible needs OPENAI_BASE_URL');
+  }
+  if (config.ANTS_EMBEDDING_PROVIDER === 'openai-compatible' && !config.ANTS_EMBEDDING_BASE_URL) {
+    throw new Error('invalid configuration: ANTS_EMBEDDING_PROVIDER=openai-compatible needs ANTS_EMBEDDING_BASE_URL');
+  }
+  if (config.ANTS_EMBEDDING_PROVIDER === 'azure-openai' && (!config.ANTS_EMBEDDING_BASE_URL || !config.ANTS_EMBEDDING_AZURE_DEPLOYMENT)) {
+    throw new Error('invalid configuration: ANTS_EMBEDDING_PROVIDER=azure-openai needs ANTS_EMBEDDING_BASE_URL (the resource endpoint) and ANTS_EMBEDDING_AZURE_DEPLOYMENT');
   }
   return { ...config, antsHome: resolve(config.ANTS_HOME) };
 }

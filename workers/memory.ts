@@ -1,5 +1,27 @@
 import { createMemoryActivities } from '../activities/memory/activities.js';
+import { createConfiguredEmbeddings } from '../activities/memory/embeddings/select.js';
+import { embedPendingForAllTenants } from '../activities/memory/backfill.js';
+import { memoryPoolLifecycleActivities } from '../activities/lifecycle/index.js';
 import { exitOnFailure, runPool } from './bootstrap.js';
 
-/** PostgreSQL memory: its own pool so the database connection budget is spent in one place. */
-exitOnFailure('memory', runPool('memory', async ({ db }) => ({ activities: createMemoryActivities({ db: db() }) })));
+/** PostgreSQL memory and embeddings: its own pool so the database connection budget is spent in one place. */
+exitOnFailure(
+  'memory',
+  runPool('memory', async ({ db, config }) => {
+    const embeddings = await createConfiguredEmbeddings(config);
+    const activities = createMemoryActivities({
+      db: db(),
+      embeddings,
+      settings: {
+        similarityMin: config.ANTS_MEMORY_SIMILARITY_MIN,
+        exactScanMaxRows: config.ANTS_MEMORY_EXACT_SCAN_MAX_ROWS,
+        coldAfterDays: config.ANTS_MEMORY_COLD_AFTER_DAYS,
+      },
+    });
+    // Rows from before vector memory get their embeddings in the background; a failure is retried at next start.
+    embedPendingForAllTenants(db(), activities).catch((error: unknown) => {
+      process.stderr.write(`[memory] embedding earlier memories failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
+    return { activities: { ...activities, ...memoryPoolLifecycleActivities(db()) }, close: () => embeddings.close() };
+  }),
+);

@@ -2,11 +2,14 @@ import { createModelsActivities } from '../activities/models/activities.js';
 import { createReasoner } from '../activities/models/select.js';
 import { exitOnFailure, runPool } from './bootstrap.js';
 
-/** Model calls: long timeouts, and a task-queue-wide rate limit that respects the providers' quotas. */
+/**
+ * Model calls: long timeouts, a task-queue-wide rate limit, and (with the router) per-provider rate and concurrency
+ * limits inside the pool, so a burst of Reason steps waits its turn instead of failing.
+ */
 exitOnFailure(
   'models',
-  runPool('models', async ({ config }) => ({
-    activities: createModelsActivities({ reasoner: createReasoner(config) }),
+  runPool('models', async ({ config, db }) => ({
+    activities: createModelsActivities({ reasoner: createReasoner(config, config.ANTS_MODEL_PROVIDER === 'router' ? db : undefined) }),
     maxTaskQueueActivitiesPerSecond: config.ANTS_MODELS_MAX_PER_SECOND,
   })),
 );

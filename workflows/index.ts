@@ -1,2 +1,6 @@
 // Everything the `workflows` worker bundles. Message definitions are exported for clients beside each workflow.
 export { taskWorkflow } from './task/workflow.js';
+export { approvalWorkflow } from './approval/workflow.js';
+export { consensusWorkflow } from './consensus/workflow.js';
+export { agentWorkflow } from './agent/workflow.js';
+export { agentActivationWorkflow } from './agent/activation.js';

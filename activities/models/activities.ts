@@ -12,7 +12,10 @@ export interface ModelsDeps {
 
 export function createModelsActivities({ reasoner, heartbeatIntervalMs = 2000 }: ModelsDeps) {
   return {
-    /** Reason: ask the configured reasoner for a plan, heartbeating so a dead worker is noticed within seconds. */
+    /**
+     * Reason: ask the configured reasoner for a plan, heartbeating so a dead worker is noticed within seconds. With
+     * the router, the heartbeat details and the result's `plan.routing` show the decision in the Temporal UI.
+     */
     async reasonPlan(request: ReasonRequest): Promise<Plan> {
       const found = findTaskType(request.task.agentType, request.task.taskType);
       if (!found.ok) throw ApplicationFailure.nonRetryable(found.reason, INVALID_TASK_INPUT);
@@ -20,7 +23,10 @@ export function createModelsActivities({ reasoner, heartbeatIntervalMs = 2000 }:
       const beat = setInterval(() => context.heartbeat(), heartbeatIntervalMs);
       try {
         context.heartbeat();
-        return await reasoner.plan(request, found.taskType, context.cancellationSignal);
+        return await reasoner.plan(request, found.taskType, context.cancellationSignal, {
+          activityAttempt: context.info.attempt,
+          heartbeat: (details) => context.heartbeat(details),
+        });
       } finally {
         clearInterval(beat);
       }

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
-import { jsonObject } from '../../core/tasks/submission.js';
 import type { Plan } from '../../core/tasks/task.js';
+import { InvalidPlanError, planFromText, planMessages } from './plan-contract.js';
 import { MODEL_CONFIGURATION_ERROR, type Reasoner } from './reasoner.js';
 
 export interface OpenAiCompatibleOptions {
@@ -16,14 +16,6 @@ const completion = z.object({
   usage: z.object({ prompt_tokens: z.number(), completion_tokens: z.number() }).partial().optional(),
 });
 
-const modelPlan = z
-  .object({
-    steps: z.array(z.object({ tool: z.string(), input: jsonObject })).min(1).max(20),
-    confidence: z.number().min(0).max(1),
-    rationale: z.string().max(4000).default(''),
-  })
-  .strict();
-
 /**
  * Any OpenAI-compatible chat completions endpoint (OpenAI, Azure OpenAI's v1 surface, vLLM, Ollama, llama.cpp).
  * The model answers with a JSON plan restricted to the task type's tools; anything else is a failed attempt.
@@ -34,14 +26,6 @@ export function openAiCompatibleReasoner(options: OpenAiCompatibleOptions): Reas
   return {
     name: `openai-compatible:${options.model}`,
     async plan(request, spec, signal): Promise<Plan> {
-      const tools = spec.playbook.steps.map((s) => s.tool);
-      const system = [
-        `You plan the work of the ANTS agent ${request.task.agentType} for the task type ${spec.taskType}: ${spec.description}`,
-        `Answer with one JSON object: {"steps":[{"tool":string,"input":object}],"confidence":number 0..1,"rationale":string}.`,
-        `Allowed tools: ${tools.join(', ')}. The reference playbook is ${JSON.stringify(spec.playbook.steps)}.`,
-        `Acceptance rules the result must meet: ${JSON.stringify(spec.acceptance)}.`,
-      ].join('\n');
-      const user = JSON.stringify({ input: request.input, attempt: request.attempt, feedback: request.feedback, context: request.context });
       const response = await fetchImpl(url, {
         method: 'POST',
         signal,
@@ -50,10 +34,7 @@ export function openAiCompatibleReasoner(options: OpenAiCompatibleOptions): Reas
           model: options.model,
           temperature: 0,
           response_format: { type: 'json_object' },
-          messages: [
-            { role: 'system', content: system },
-            { role: 'user', content: user },
-          ],
+          messages: planMessages(request, spec),
         }),
       });
       if (!response.ok) {
@@ -65,23 +46,12 @@ export function openAiCompatibleReasoner(options: OpenAiCompatibleOptions): Reas
       }
       const body = completion.parse(await response.json());
       const content = body.choices[0]?.message.content ?? '';
-      let parsed: z.infer<typeof modelPlan>;
       try {
-        parsed = modelPlan.parse(JSON.parse(content));
+        return planFromText(content, spec, `openai-compatible:${options.model}`);
       } catch (error) {
-        throw ApplicationFailure.retryable(`the model's answer is not a valid plan: ${error instanceof Error ? error.message : String(error)}`, 'InvalidModelPlan');
+        if (error instanceof InvalidPlanError) throw ApplicationFailure.retryable(error.message, 'InvalidModelPlan');
+        throw error;
       }
-      const unknown = parsed.steps.map((s) => s.tool).filter((tool) => !tools.includes(tool));
-      if (unknown.length > 0) {
-        throw ApplicationFailure.retryable(`the model chose tools outside the task type's set: ${unknown.join(', ')}`, 'InvalidModelPlan');
-      }
-      return {
-        procedure: spec.playbook.procedure,
-        steps: parsed.steps,
-        confidence: parsed.confidence,
-        rationale: parsed.rationale,
-        reasoner: `openai-compatible:${options.model}`,
-      };
     },
   };
 }

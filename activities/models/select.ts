@@ -1,10 +1,30 @@
 import type { AntsConfig } from '../../infra/config.js';
+import type { Db } from '../../infra/db/pool.js';
+import { ModelLimiter } from './limiter.js';
 import { openAiCompatibleReasoner } from './openai-compatible-reasoner.js';
 import { playbookReasoner } from './playbook-reasoner.js';
+import { createChatProviders } from './providers/index.js';
 import type { Reasoner } from './reasoner.js';
+import { shippedRegistry, tenantRegistry } from './registry-source.js';
+import { routedReasoner } from './routed-reasoner.js';
+import { createModelStore } from './store.js';
 
 /** The reasoner the configuration asks for; the playbook is the default when no model is configured. */
-export function createReasoner(config: AntsConfig): Reasoner {
+export function createReasoner(config: AntsConfig, db?: () => Db): Reasoner {
+  if (config.ANTS_MODEL_PROVIDER === 'router') {
+    if (!db) throw new Error('ANTS_MODEL_PROVIDER=router records calls and costs in PostgreSQL: it needs DATABASE_URL');
+    const registry = shippedRegistry(config);
+    const store = createModelStore(db());
+    return routedReasoner({
+      registry: tenantRegistry(registry, store),
+      rules: registry.rules,
+      providers: createChatProviders(),
+      limiter: new ModelLimiter(registry.providerLimits),
+      store,
+      maxCostUsd: config.ANTS_MODEL_MAX_COST_USD,
+      defaultDailyBudgetUsd: config.ANTS_MODEL_DAILY_BUDGET_USD,
+    });
+  }
   if (config.ANTS_MODEL_PROVIDER === 'openai-compatible' && config.OPENAI_BASE_URL) {
     return openAiCompatibleReasoner({ baseUrl: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY, model: config.OPENAI_MODEL });
   }

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
-import { approvalRecord, taskAccepted, taskStatusResponse } from '../schemas.js';
+import { isRequestId } from '../../core/decisions/requests.js';
+import { approvalList, approvalRecord, taskAccepted, taskStatusResponse } from '../schemas.js';
+import { describeApprovals } from '../inbox/format.js';
 import { describeDecision, describeStatus, describeSubmission } from './format.js';
 import { callApi, type ApiTarget } from './http.js';
 
@@ -21,8 +23,10 @@ export const USAGE = `usage: ants <command> [options]
                    [--input '<json object>' | --input-file <file.json>]
                    [--priority 1-5] [--require-approval] [--approval-timeout <seconds>] [--tenant <id>]
   ants task status <taskId>
-  ants approve <taskId> [--comment <text>]
-  ants reject <taskId> [--comment <text>]
+  ants approve <taskId | requestId> [--comment <text>]
+  ants reject <taskId | requestId> [--comment <text>]
+  ants approvals list [--status pending|approved|rejected|timed_out|all] [--limit <n>]
+                       (request ids look like task.<taskId> or consensus.<roundId>)
 
 options for every command:
   --json               print the API's JSON answer instead of a summary
@@ -87,6 +91,7 @@ async function dispatch(argv: string[], env: CliEnv, io: CliIo): Promise<number>
   if (first === 'task' && second === 'submit') return submit(argv.slice(2), env, io);
   if (first === 'task' && second === 'status') return status(argv.slice(2), env, io);
   if (first === 'approve' || first === 'reject') return decide(first, argv.slice(1), env, io);
+  if (first === 'approvals' && second === 'list') return listApprovals(argv.slice(2), env, io);
   throw new UsageError(`unknown command "${argv.slice(0, first === 'task' ? 2 : 1).join(' ')}"`);
 }
 
@@ -175,9 +180,25 @@ async function decide(decision: 'approve' | 'reject', args: string[], env: CliEn
   const { values, positionals } = parse(args, DECIDE_OPTIONS, 1);
   if (values.help) return help(io);
   const context = contextFrom(values, env, io);
-  const taskId = positionals[0] ?? '';
+  const id = positionals[0] ?? '';
   const body = { decision, ...(values.comment ? { comment: values.comment } : {}) };
-  return request(context, 'POST', `/v1/tasks/${encodeURIComponent(taskId)}/approval`, body, approvalRecord, (record) => `Task ${taskId} ${describeDecision(record)}\n`);
+  // An inbox request id (task.…, consensus.…) goes to the request; a bare task id to the task, as it always did.
+  if (isRequestId(id)) {
+    return request(context, 'POST', `/v1/approvals/${encodeURIComponent(id)}/decision`, body, approvalRecord, (record) => `Request ${id} ${describeDecision(record)}\n`);
+  }
+  return request(context, 'POST', `/v1/tasks/${encodeURIComponent(id)}/approval`, body, approvalRecord, (record) => `Task ${id} ${describeDecision(record)}\n`);
+}
+
+const LIST_OPTIONS = { ...COMMON_OPTIONS, status: { type: 'string' }, limit: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
+
+async function listApprovals(args: string[], env: CliEnv, io: CliIo): Promise<number> {
+  const { values } = parse(args, LIST_OPTIONS, 0);
+  if (values.help) return help(io);
+  const context = contextFrom(values, env, io);
+  const query = new URLSearchParams({ status: values.status ?? 'pending' });
+  const limit = integer(values.limit, '--limit');
+  if (limit !== undefined) query.set('limit', String(limit));
+  return request(context, 'GET', `/v1/approvals?${query.toString()}`, undefined, approvalList, describeApprovals);
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {

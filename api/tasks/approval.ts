@@ -3,9 +3,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { appendAudit } from '../../activities/audit/activities.js';
 import type { ApprovalRecord } from '../../core/tasks/task.js';
 import type { Db } from '../../infra/db/pool.js';
-import { decideUpdate } from '../../workflows/task/messages.js';
+import { approvalWorkflowId } from '../../core/decisions/requests.js';
+import { decideUpdate } from '../../workflows/approval/messages.js';
 import { can, type Principal } from '../auth/roles.js';
-import { conflict, forbidden, type ApiError } from '../errors.js';
+import { conflict, forbidden, notFound, type ApiError } from '../errors.js';
 import type { ApprovalRequest } from '../schemas.js';
 import { describeTask } from './temporal.js';
 
@@ -27,6 +28,33 @@ export async function decideApproval(deps: { temporal: Client; db: Db }, princip
   } catch (error) {
     // The run closed between describe and update.
     if (error instanceof WorkflowNotFoundError) return refuse(notWaiting('the task is closed'));
+    const refusal = error instanceof WorkflowUpdateFailedError ? validatorRefusal(error) : undefined;
+    if (refusal) return refuse(refusal);
+    throw error;
+  }
+}
+
+/**
+ * A decision on any request in the inbox (a task's, a consensus round's, …), through the `decide` update of its
+ * approvalWorkflow: the same validator, the same answers and the same audit of refusals as the task route.
+ */
+export async function decideRequest(deps: { temporal: Client; db: Db }, principal: Principal, approvalId: string, request: ApprovalRequest): Promise<ApprovalRecord> {
+  const refuse = async (error: ApiError): Promise<never> => {
+    await recordRefusal(deps.db, principal, approvalId, request, error);
+    throw error;
+  };
+  if (!can(principal.role, 'approve')) return refuse(forbidden(`role ${principal.role} may not approve or reject requests`));
+  // The workflow id carries the caller's tenant, so another tenant's request is simply not found.
+  const handle = deps.temporal.workflow.getHandle(approvalWorkflowId(principal.tenant, approvalId));
+  const description = await handle.describe().catch((error: unknown) => {
+    if (error instanceof WorkflowNotFoundError) throw notFound(`no approval request "${approvalId}"`);
+    throw error;
+  });
+  if (description.status.name !== 'RUNNING') return refuse(notWaiting(`the request is closed (${description.status.name})`));
+  try {
+    return await handle.executeUpdate(decideUpdate, { args: [{ decision: request.decision, approverId: principal.name, comment: request.comment }] });
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return refuse(notWaiting('the request is closed'));
     const refusal = error instanceof WorkflowUpdateFailedError ? validatorRefusal(error) : undefined;
     if (refusal) return refuse(refusal);
     throw error;

@@ -1,11 +1,17 @@
 import type { Impact } from '../tasks/task.js';
 
 /** The whitepaper's escalation triggers (§1.6 A), as data so they can be tuned per tenant later. */
-export const ESCALATION_THRESHOLDS = {
+export interface EscalationThresholds {
+  minConfidence: number;
+  minConsensusScore: number;
+  highImpact: readonly Impact[];
+}
+
+export const ESCALATION_THRESHOLDS: EscalationThresholds = {
   minConfidence: 0.7,
   minConsensusScore: 0.75,
-  highImpact: ['high', 'critical'] as readonly Impact[],
-} as const;
+  highImpact: ['high', 'critical'],
+};
 
 export interface EscalationInput {
   confidence: number;
@@ -24,7 +30,7 @@ export interface EscalationDecision {
   reasons: EscalationReason[];
 }
 
-export function shouldEscalate(input: EscalationInput, thresholds = ESCALATION_THRESHOLDS): EscalationDecision {
+export function shouldEscalate(input: EscalationInput, thresholds: EscalationThresholds = ESCALATION_THRESHOLDS): EscalationDecision {
   const reasons: EscalationReason[] = [];
   if (input.confidence < thresholds.minConfidence) reasons.push('low_confidence');
   if (thresholds.highImpact.includes(input.impact)) reasons.push('high_impact');
@@ -35,16 +41,16 @@ export function shouldEscalate(input: EscalationInput, thresholds = ESCALATION_T
 }
 
 /** How an escalation reason reads for the person who must decide. */
-export function describeEscalation(reason: EscalationReason, input: EscalationInput): string {
+export function describeEscalation(reason: EscalationReason, input: EscalationInput, thresholds: EscalationThresholds = ESCALATION_THRESHOLDS): string {
   switch (reason) {
     case 'low_confidence':
-      return `confidence ${input.confidence.toFixed(2)} is below ${ESCALATION_THRESHOLDS.minConfidence}`;
+      return `confidence ${input.confidence.toFixed(2)} is below ${thresholds.minConfidence}`;
     case 'high_impact':
       return `estimated impact is ${input.impact}`;
     case 'policy':
       return 'policy requires a human decision';
     case 'low_consensus':
-      return `consensus ${(input.consensusScore ?? 0).toFixed(2)} is below ${ESCALATION_THRESHOLDS.minConsensusScore}`;
+      return `consensus ${(input.consensusScore ?? 0).toFixed(2)} is below ${thresholds.minConsensusScore}`;
     case 'novel_situation':
       return 'no similar past episode to learn from';
   }

@@ -9,4 +9,6 @@ export const ANTS_SEARCH_ATTRIBUTES = {
   AntsTaskType: 'Keyword',
   AntsPriority: 'Int',
   AntsStatus: 'Keyword',
+  /** An agent instance's lifecycle state (COLD, WARMING, ACTIVE, IDLE, SLEEPING, RETIRED). */
+  AntsAgentState: 'Keyword',
 } as const;

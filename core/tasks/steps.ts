@@ -9,6 +9,8 @@ export interface TaskRef {
   taskId: string;
   agentType: string;
   taskType: string;
+  /** The agent instance doing the task; until one is assigned, memory attributes the work to the agent type. */
+  agentId?: string;
 }
 
 export interface PerceivedTask {
@@ -25,6 +27,8 @@ export interface EpisodeSummary {
   procedure: string;
   createdAt: string;
   outcome: string;
+  /** Cosine similarity of its situation to the current task's (vector memory). */
+  similarity?: number;
 }
 
 export interface ProcedureStats {
@@ -33,9 +37,28 @@ export interface ProcedureStats {
   successRate: number;
 }
 
+/** A memory found by meaning: another agent type's procedure, or knowledge such as a person's correction. */
+export interface RecalledMemory {
+  memoryId: string;
+  kind: 'episodic' | 'semantic' | 'procedural';
+  agentType: string;
+  taskType: string | null;
+  /** Clipped, to keep workflow history small. */
+  content: string;
+  similarity: number;
+  /** Procedures only. */
+  successRate?: number;
+}
+
 export interface RetrievedContext {
+  /** Similar *successful* episodes of this task type in the tenant; none means a novel situation (escalation). */
   similarEpisodes: EpisodeSummary[];
+  /** This agent type's procedures for the task type, best success rate first. */
   procedures: ProcedureStats[];
+  /** Other agent types' procedures in the tenant that fit this situation (cross-agent learning). */
+  sharedProcedures?: RecalledMemory[];
+  /** Semantic memory (facts, human corrections) relevant to this situation. */
+  knowledge?: RecalledMemory[];
 }
 
 export interface ReasonRequest {

@@ -1,4 +1,5 @@
 import type { AcceptanceRule, VerificationReport } from './acceptance.js';
+import type { ModelRouting } from '../routing/outcome.js';
 import type { JsonObject, JsonValue } from './json.js';
 
 /** Where a task is in its loop; shown by the `status` query and the Temporal UI's current details. */
@@ -48,6 +49,8 @@ export interface Plan {
   confidence: number;
   rationale: string;
   reasoner: string;
+  /** Set when the model router chose who planned: the decision, the calls (fallbacks included), tokens and cost. */
+  routing?: ModelRouting;
 }
 
 export interface ToolRunResult {

@@ -322,7 +322,33 @@ describe('service routes', () => {
       components: { schemas: Record<string, { required?: string[] }>; securitySchemes: Record<string, unknown> };
     };
     expect(document.openapi).toBe('3.1.0');
-    expect(Object.keys(document.paths).sort()).toEqual(['/healthz', '/openapi.json', '/v1/tasks', '/v1/tasks/{id}', '/v1/tasks/{id}/approval']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/healthz',
+      '/openapi.json',
+      '/v1/agents/costs',
+      '/v1/agents/deploy',
+      '/v1/agents/deployments/{agentType}',
+      '/v1/agents/deployments/{agentType}/undeploy',
+      '/v1/agents/repository',
+      '/v1/agents/repository/search',
+      '/v1/agents/wake',
+      '/v1/agents/{id}/costs',
+      '/v1/approval-tiers',
+      '/v1/approvals',
+      '/v1/approvals/{id}',
+      '/v1/approvals/{id}/decision',
+      '/v1/consensus',
+      '/v1/consensus/{id}',
+      '/v1/costs',
+      '/v1/delegation-modes',
+      '/v1/events',
+      '/v1/metrics/decisions',
+      '/v1/models',
+      '/v1/models/{id}',
+      '/v1/tasks',
+      '/v1/tasks/{id}',
+      '/v1/tasks/{id}/approval',
+    ]);
     expect(document.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
 
     const submit = document.paths['/v1/tasks']?.post;

@@ -1,17 +1,12 @@
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalDecisionInput, ApprovalRecord, Decision, TaskStatusView } from '../../core/tasks/task.js';
+import { defineQuery } from '@temporalio/workflow';
+import type { TaskStatusView } from '../../core/tasks/task.js';
 
 /**
  * The messages `taskWorkflow` answers. Signals carry a human decision from anywhere a signal can be sent (the
  * Temporal Web UI, `temporal workflow signal --name approve --input '{"approverId":"alice"}'`); the update does the
- * same synchronously, with a validator, for the API.
+ * same synchronously, with a validator, for the API. They are the approval workflow's own messages: the task passes
+ * each decision on to the `approvalWorkflow` child that holds its request.
  */
-export const approveSignal = defineSignal<[ApprovalDecisionInput]>('approve');
-export const rejectSignal = defineSignal<[ApprovalDecisionInput]>('reject');
-
-export interface DecideUpdateInput extends ApprovalDecisionInput {
-  decision: Decision;
-}
-export const decideUpdate = defineUpdate<ApprovalRecord, [DecideUpdateInput]>('decide');
+export { approveSignal, decideUpdate, rejectSignal, type DecideUpdateInput } from '../approval/messages.js';
 
 export const statusQuery = defineQuery<TaskStatusView>('status');

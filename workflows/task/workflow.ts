@@ -15,12 +15,12 @@ import type { LoopActivities } from '../../activities/loop/activities.js';
 import type { MemoryActivities } from '../../activities/memory/activities.js';
 import type { ModelsActivities } from '../../activities/models/activities.js';
 import type { ToolsActivities } from '../../activities/tools/activities.js';
-import { checkApprovalAttempt, refusalMessage } from '../../core/decisions/approval.js';
-import { describeEscalation, shouldEscalate } from '../../core/decisions/escalation.js';
+import type { DecisionsActivities } from '../../activities/decisions/activities.js';
+import { humanInvolvement } from '../../core/decisions/delegation.js';
+import { describeEscalation, ESCALATION_THRESHOLDS, shouldEscalate } from '../../core/decisions/escalation.js';
 import type { JsonObject } from '../../core/tasks/json.js';
 import type { TaskRef } from '../../core/tasks/steps.js';
 import type {
-  ApprovalDecisionInput,
   ApprovalRecord,
   Decision,
   PendingApproval,
@@ -34,7 +34,10 @@ import type {
   VerifyResult,
 } from '../../core/tasks/task.js';
 import { INTEGRATIONS_STEP, LOCAL_STEP, MEMORY_STEP, MODELS_STEP, TOOLS_STEP } from './activity-options.js';
-import { approveSignal, decideUpdate, rejectSignal, statusQuery } from './messages.js';
+import { DECISION_STEP } from '../approval/activity-options.js';
+import { registerHumanGate } from '../approval/gate.js';
+import { askForTask } from '../approval/task-request.js';
+import { statusQuery } from './messages.js';
 import { searchAttributesFor, statusAttribute } from './search-attributes.js';
 
 const loop = proxyLocalActivities<LoopActivities & AuditActivities>(LOCAL_STEP);
@@ -42,6 +45,7 @@ const memory = proxyActivities<MemoryActivities>(MEMORY_STEP);
 const models = proxyActivities<ModelsActivities>(MODELS_STEP);
 const tools = proxyActivities<ToolsActivities>(TOOLS_STEP);
 const integrations = proxyActivities<IntegrationsActivities>(INTEGRATIONS_STEP);
+const decisions = proxyLocalActivities<DecisionsActivities>(DECISION_STEP);
 
 /**
  * One task: Perceive → Retrieve → Reason → Execute → Verify (back to Reason on failure) → human approval when the
@@ -52,7 +56,6 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
   const workflowId = workflowInfo().workflowId;
   const task: TaskRef = { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, taskType: input.taskType };
   const view: TaskStatusView = { ...task, status: 'RUNNING', step: 'perceive', attempt: 0 };
-  let refusedAttempts = 0;
   let decision: ApprovalRecord | undefined;
 
   const audit = (kind: string, actor: string, details: JsonObject, key = kind) =>
@@ -67,28 +70,21 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     setCurrentDetails(`**${status}** · step \`${step}\` · attempt ${view.attempt}/${input.maxAttempts}`);
   };
 
-  const decide = (choice: Decision, attempt: ApprovalDecisionInput, via: ApprovalRecord['via']): ApprovalRecord => {
-    decision = { decision: choice, approverId: attempt.approverId, comment: attempt.comment, reason: 'human', via, at: new Date().toISOString() };
-    return decision;
+  /**
+   * The last step of every ending: audit the outcome, let running handlers finish, and only then show the final
+   * status, in the same workflow task that closes the run — so nobody reads COMPLETED from a run that has no result.
+   */
+  const settle = async (status: Extract<TaskStatus, 'COMPLETED' | 'REJECTED' | 'FAILED'>, kind: string, actor: string, details: JsonObject) => {
+    await audit(kind, actor, details);
+    await condition(allHandlersFinished);
+    moveTo('done', status);
   };
 
-  const onSignal = (choice: Decision) => async (attempt: ApprovalDecisionInput) => {
-    const refusal = checkApprovalAttempt(attempt, { waiting: view.status === 'AWAITING_APPROVAL' && !decision, requestedBy: input.requestedBy });
-    if (!refusal) {
-      decide(choice, attempt, 'signal');
-      return;
-    }
-    // A signal cannot be refused to its sender, so the refusal is recorded where people will look for it.
-    refusedAttempts += 1;
-    await audit('approval.refused', attempt.approverId || 'unknown', { via: 'signal', decision: choice, reason: refusal.message }, `approval.refused:${refusedAttempts}`);
-  };
-  setHandler(approveSignal, onSignal('approve'));
-  setHandler(rejectSignal, onSignal('reject'));
-  setHandler(decideUpdate, (attempt) => decide(attempt.decision, attempt, 'update'), {
-    validator: (attempt) => {
-      const refusal = checkApprovalAttempt(attempt, { waiting: view.status === 'AWAITING_APPROVAL' && !decision, requestedBy: input.requestedBy });
-      if (refusal) throw new Error(refusalMessage(refusal));
-    },
+  // approve/reject/decide stay on the task's own id; the gate passes them to the approvalWorkflow child.
+  const humans = registerHumanGate({
+    workflowId,
+    requestedBy: input.requestedBy,
+    auditRefusal: (actor, details, n) => audit('approval.refused', actor, details, `approval.refused:${n}`),
   });
   setHandler(statusQuery, () => view);
 
@@ -128,10 +124,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
   if (!plan || !verified || !verified.report.passed) {
     view.attempt = input.maxAttempts;
     const reasons = view.lastError ?? 'no attempt was made';
-    moveTo('done', 'FAILED');
+    moveTo('learn');
     if (plan) await learn(plan, outputs, 'failed', verified?.impact ?? 'low');
-    await audit('task.failed', 'ants', { attempts: input.maxAttempts, reasons });
-    await condition(allHandlersFinished);
+    await settle('FAILED', 'task.failed', 'ants', { attempts: input.maxAttempts, reasons });
     throw ApplicationFailure.nonRetryable(`task failed verification after ${input.maxAttempts} attempt(s): ${reasons}`, 'VerificationFailed');
   }
   const attempts = view.attempt;
@@ -142,40 +137,44 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     policyRequiresApproval: perceived.policyRequiresApproval || input.requireApproval,
     similarEpisodes: context.similarEpisodes.length,
   };
-  const escalation = shouldEscalate(escalationInput);
-  const escalationReasons = escalation.reasons.map((r) => describeEscalation(r, escalationInput));
-  if (escalation.escalate) {
+  // The tenant's delegation mode for this agent type, and the threshold people's past decisions earned it.
+  const policy = await decisions.readDecisionPolicy.executeWithOptions({ ...DECISION_STEP, summary: 'Read the delegation mode' }, [
+    { tenant: task.tenant, agentType: task.agentType },
+  ]);
+  const thresholds = { ...ESCALATION_THRESHOLDS, minConfidence: policy.minConfidence };
+  const escalation = shouldEscalate(escalationInput, thresholds);
+  const involvement = humanInvolvement(
+    policy.delegation,
+    { reasons: escalation.reasons, described: escalation.reasons.map((r) => describeEscalation(r, escalationInput, thresholds)) },
+    verified.effects,
+  );
+  const escalationReasons = involvement.kind === 'none' ? [] : involvement.reasons;
+  const askHuman = (reasons: string[], windowMs: number, safeDefault: Decision): Promise<ApprovalRecord> => {
     const requestedAt = new Date();
     const pending: PendingApproval = {
-      reasons: escalationReasons,
+      reasons,
       requestedAt: requestedAt.toISOString(),
-      deadline: new Date(requestedAt.getTime() + input.approvalTimeoutMs).toISOString(),
+      deadline: new Date(requestedAt.getTime() + windowMs).toISOString(),
       impact: verified.impact,
       confidence: plan.confidence,
       effects: verified.effects,
     };
-    view.pendingApproval = pending;
-    moveTo('awaiting_approval', 'AWAITING_APPROVAL');
-    await audit('approval.requested', 'ants', { reasons: escalationReasons, deadline: pending.deadline, effects: verified.effects.length });
-    const decided = await condition(() => decision !== undefined, input.approvalTimeoutMs);
-    if (!decided || !decision) {
-      // The safe default: nothing is applied when nobody decided in time.
-      decision = { decision: 'reject', approverId: 'system', comment: 'no decision before the deadline', reason: 'timeout', via: 'timer', at: new Date().toISOString() };
-    }
-    view.approval = decision;
-    view.pendingApproval = undefined;
-    await audit(decision.reason === 'timeout' ? 'approval.timeout' : 'approval.decided', decision.approverId, {
-      decision: decision.decision,
-      via: decision.via,
-      reason: decision.reason,
-      comment: decision.comment ?? null,
+    return askForTask(humans, { input, plan, verified, pending, windowMs, safeDefault }, () => {
+      view.pendingApproval = pending;
+      moveTo('awaiting_approval', 'AWAITING_APPROVAL');
+    }).then((record) => {
+      view.approval = record;
+      view.pendingApproval = undefined;
+      return record;
     });
+  };
+  if (involvement.kind === 'approve_before') {
+    // The safe default before anything is applied: reject.
+    decision = await askHuman(involvement.reasons, input.approvalTimeoutMs, 'reject');
     if (decision.decision === 'reject') {
-      moveTo('learn', 'REJECTED');
+      moveTo('learn', 'RUNNING');
       await learn(plan, outputs, 'rejected', verified.impact);
-      moveTo('done');
-      await audit('task.rejected', decision.approverId, { reason: decision.reason });
-      await condition(allHandlersFinished);
+      await settle('REJECTED', 'task.rejected', decision.approverId, { reason: decision.reason });
       return { status: 'REJECTED', attempts, plan, outputs, verification: verified.report, approval: decision, appliedEffects: [], escalationReasons };
     }
     moveTo('commit', 'RUNNING');
@@ -186,12 +185,24 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
     { ...INTEGRATIONS_STEP, summary: `Apply ${verified.effects.length} effect(s)` },
     [{ task, effects: verified.effects }],
   );
+  if (involvement.kind === 'notify_after') {
+    // Human on the loop: the agent acted; a person may revert within the window, and silence keeps the result.
+    const review = (decision = await askHuman([...involvement.reasons, 'applied already: reject reverts the effects'], involvement.revertWindowMs, 'approve'));
+    moveTo('commit', 'RUNNING');
+    if (review.decision === 'reject') {
+      await decisions.revertEffects.executeWithOptions({ ...DECISION_STEP, summary: 'Revert the applied effects' }, [
+        { tenant: task.tenant, taskId: task.taskId, workflowId, effects: verified.effects, revertedBy: review.approverId },
+      ]);
+      moveTo('learn', 'RUNNING');
+      await learn(plan, outputs, 'rejected', verified.impact);
+      await settle('REJECTED', 'task.rejected', review.approverId, { reason: review.reason, reverted: true });
+      return { status: 'REJECTED', attempts, plan, outputs, verification: verified.report, approval: review, appliedEffects: [], escalationReasons };
+    }
+  }
   moveTo('learn');
   await learn(plan, outputs, 'completed', verified.impact);
-  moveTo('done', 'COMPLETED');
   const appliedEffects = [...effects.applied, ...effects.alreadyApplied];
-  await audit('task.completed', 'ants', { attempts, effects: appliedEffects });
-  await condition(allHandlersFinished);
+  await settle('COMPLETED', 'task.completed', 'ants', { attempts, effects: appliedEffects });
   return { status: 'COMPLETED', attempts, plan, outputs, verification: verified.report, approval: decision, appliedEffects, escalationReasons };
 
   async function learn(usedPlan: Plan, runs: ToolRunResult[], outcome: 'completed' | 'rejected' | 'failed', impact: VerifyResult['impact']) {

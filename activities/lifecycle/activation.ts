@@ -1,0 +1,127 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { ActivationRequest, ActivationResult, AgentWorkflowInput } from '../../core/agents/agent.js';
+import { agentId, agentWorkflowId } from '../../core/agents/ids.js';
+import type { AgentState } from '../../core/agents/lifecycle.js';
+import type { CostTier } from '../../core/agents/repository/schema.js';
+import { TASK_QUEUES } from '../../core/tasks/queues.js';
+import { inTransaction, type Db } from '../../infra/db/pool.js';
+
+export interface ActivationDeps {
+  db: Db;
+  temporal: Client;
+}
+
+export interface DeploymentRow {
+  tier: CostTier;
+  capacity: number;
+  idle_minutes: number;
+  keep_alive_minutes: number;
+  warm_instances: number;
+  max_instances: number;
+}
+
+interface AgentRow {
+  instance: number;
+  state: AgentState;
+  free_capacity: number;
+  keep_warm: boolean;
+}
+
+/** Which instance answers a wake: one already up with room, else one asleep, else a new one, else the least loaded. */
+const PREFERENCE: Record<AgentState, number> = { IDLE: 0, ACTIVE: 1, WARMING: 2, SLEEPING: 3, COLD: 4, RETIRED: 9 };
+
+export class NotDeployedError extends Error {
+  constructor(tenant: string, agentType: string) {
+    super(`agent type ${agentType} is not deployed for tenant ${tenant}`);
+    this.name = 'NotDeployed';
+  }
+}
+
+export function agentInput(tenant: string, agentType: string, instance: number, deployment: DeploymentRow, keepWarm: boolean): AgentWorkflowInput {
+  return {
+    tenant,
+    agentType,
+    instance,
+    tier: deployment.tier,
+    keepWarm,
+    capacity: deployment.capacity,
+    idleMinutes: deployment.idle_minutes,
+    startAwake: keepWarm || deployment.tier === 'always_on',
+  };
+}
+
+/**
+ * Wakes one agent of a deployed type, the same way for every source (API, event trigger, schedule): signal-with-start
+ * of the chosen instance's workflow, so an instance whose workflow is gone is started again. A new instance is
+ * registered (row first, under a row lock on the deployment) before its workflow starts, so two concurrent wakes
+ * never create the same instance number twice.
+ */
+export async function activateAgent({ db, temporal }: ActivationDeps, request: ActivationRequest): Promise<ActivationResult> {
+  const choice = await inTransaction(db, async (client) => {
+    const deployment = (
+      await client.query<DeploymentRow>('select * from agent_deployments where tenant_id = $1 and agent_type = $2 for update', [request.tenant, request.agentType])
+    ).rows[0];
+    if (!deployment) throw new NotDeployedError(request.tenant, request.agentType);
+    const agents = (
+      await client.query<AgentRow>(
+        "select instance, state, free_capacity, keep_warm from agents where tenant_id = $1 and agent_type = $2 and state <> 'RETIRED' order by instance",
+        [request.tenant, request.agentType],
+      )
+    ).rows;
+    const ranked = [...agents].sort((a, b) => {
+      const room = (row: AgentRow) => (PREFERENCE[row.state] <= PREFERENCE.WARMING && row.free_capacity === 0 ? 5 : PREFERENCE[row.state]);
+      return room(a) - room(b) || a.instance - b.instance;
+    });
+    const best = ranked[0];
+    const bestHasRoom = best && !(PREFERENCE[best.state] <= PREFERENCE.WARMING && best.free_capacity === 0);
+    if (best && (bestHasRoom || agents.length >= deployment.max_instances)) {
+      return { deployment, instance: best.instance, keepWarm: best.keep_warm, previousState: best.state, started: false };
+    }
+    const used = await client.query<{ next: number }>('select coalesce(max(instance), 0) + 1 as next from agents where tenant_id = $1 and agent_type = $2', [request.tenant, request.agentType]);
+    const instance = used.rows[0]?.next ?? 1;
+    await insertAgentRow(client, request.tenant, request.agentType, instance, deployment, false);
+    return { deployment, instance, keepWarm: false, previousState: 'COLD' as AgentState, started: true };
+  });
+  const workflowId = agentWorkflowId(request.tenant, request.agentType, choice.instance);
+  await temporal.workflow.signalWithStart('agentWorkflow', {
+    workflowId,
+    taskQueue: TASK_QUEUES.workflows,
+    args: [agentInput(request.tenant, request.agentType, choice.instance, choice.deployment, choice.keepWarm)],
+    signal: 'wake',
+    signalArgs: [{ reason: request.reason, keepAliveMinutes: request.keepAliveMinutes }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: `${request.agentType} #${choice.instance} · ${request.tenant}`,
+  });
+  return { agentId: agentId(request.agentType, choice.instance), workflowId, started: choice.started, previousState: choice.previousState };
+}
+
+export async function insertAgentRow(
+  client: { query: Db['query'] },
+  tenant: string,
+  agentType: string,
+  instance: number,
+  deployment: DeploymentRow,
+  keepWarm: boolean,
+): Promise<void> {
+  await client.query(
+    `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity)
+     values ($1, $2, $3, $4, $5, 'COLD', $6, $7, $8) on conflict (tenant_id, agent_id) do nothing`,
+    [tenant, agentId(agentType, instance), agentType, instance, agentWorkflowId(tenant, agentType, instance), deployment.tier, keepWarm, deployment.capacity],
+  );
+}
+
+/** The activity the schedule's workflow runs: the same activation, with a deployment that is gone as a final answer. */
+export function createActivationActivities(deps: ActivationDeps) {
+  return {
+    async activateAgent(request: ActivationRequest): Promise<ActivationResult> {
+      try {
+        return await activateAgent(deps, request);
+      } catch (error) {
+        if (error instanceof NotDeployedError) throw ApplicationFailure.nonRetryable(error.message, 'NotDeployed');
+        throw error;
+      }
+    },
+  };
+}
+export type ActivationActivities = ReturnType<typeof createActivationActivities>;

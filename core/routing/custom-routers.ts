@@ -1,0 +1,48 @@
+import { matchesGlob } from './glob.js';
+import type { CustomRouter } from './router.js';
+
+/*
+ * Ready-made custom routers. Each is pure: the time of day comes from the request's `at`, never from a clock.
+ */
+
+/** Safety-critical domains always use the named model, whatever it costs (e.g. `medical.*` → GPT-4 Turbo). */
+export function safetyCriticalRouter(patterns: readonly string[], modelId: string): CustomRouter {
+  return {
+    name: 'safety-critical',
+    route(request) {
+      const hit = patterns.find((p) => matchesGlob(p, request.agentType));
+      return hit ? { modelId, reason: `${request.agentType} is safety-critical (${hit}): quality before cost` } : undefined;
+    },
+  };
+}
+
+/** Requests that must answer within `thresholdMs` go to the fastest enabled model that has the required capabilities. */
+export function realtimeRouter(thresholdMs = 1000): CustomRouter {
+  return {
+    name: 'realtime',
+    route(request, models) {
+      if (request.maxLatencyMs === undefined || request.maxLatencyMs >= thresholdMs) return undefined;
+      let fastest: (typeof models)[number] | undefined;
+      for (const model of models) {
+        if (!model.enabled || !request.requiredCapabilities.every((c) => model.capabilities.includes(c))) continue;
+        if (!fastest || model.expectedLatencyMs < fastest.expectedLatencyMs) fastest = model;
+      }
+      return fastest ? { modelId: fastest.id, reason: `must answer within ${request.maxLatencyMs} ms` } : undefined;
+    },
+  };
+}
+
+/** During business hours (UTC) the matching agent types use the high-volume model, outside them the premium one. */
+export function businessHoursRouter(options: { pattern: string; startHour: number; endHour: number; inHours: string; offHours: string }): CustomRouter {
+  return {
+    name: 'business-hours',
+    route(request) {
+      if (!request.at || !matchesGlob(options.pattern, request.agentType)) return undefined;
+      const hour = new Date(request.at).getUTCHours();
+      const open = hour >= options.startHour && hour < options.endHour;
+      return open
+        ? { modelId: options.inHours, reason: `business hours (${hour}:00 UTC): high-volume model` }
+        : { modelId: options.offHours, reason: `outside business hours (${hour}:00 UTC): premium model` };
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VoterSpec } from '../../core/decisions/consensus.js';
+import { approvalWorkflowId } from '../../core/decisions/requests.js';
+import { consensusWorkflowId, type ConsensusWorkflowInput } from '../../core/decisions/rounds.js';
+import { TASK_QUEUES } from '../../core/tasks/queues.js';
+import type { Db } from '../../infra/db/pool.js';
+import { decideUpdate } from '../../workflows/approval/messages.js';
+import { consensusStatusQuery } from '../../workflows/consensus/messages.js';
+import type { consensusWorkflow } from '../../workflows/index.js';
+import { startInProcessPools, type InProcessPools } from '../../workers/in-process.js';
+import { chatCompletion, startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai.js';
+import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
+import { workflowBundle } from '../support/workers.js';
+
+let env: TestWorkflowEnvironment;
+let db: Db;
+let pools: InProcessPools;
+let models: FakeOpenAi;
+
+/** Each fake model answers by its name: `<choice>-<confidence>`, `late-…` never answers, `broken-…` answers 400. */
+function ballotFor(model: string): { status: number; body: unknown } | 'hold' {
+  if (model.startsWith('late')) return 'hold';
+  if (model.startsWith('broken')) return { status: 400, body: { error: { message: 'unknown model' } } };
+  const [choice, confidence] = model.split('-');
+  return { status: 200, body: chatCompletion(JSON.stringify({ choice, confidence: Number(confidence) / 100, rationale: `${model} prefers ${choice}` })) };
+}
+
+beforeAll(async () => {
+  models = await startFakeOpenAi((request) => ballotFor(request.model));
+  env = await startLocalTemporal();
+  db = testDb();
+  pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { workflowBundle: await workflowBundle(), modelEndpoint: { baseUrl: models.baseUrl } });
+});
+
+afterAll(async () => {
+  await models?.close();
+  await pools?.shutdown();
+  await env?.teardown();
+  await db?.end();
+});
+
+const OPTIONS = [
+  { id: 'block', label: 'Block the account' },
+  { id: 'monitor', label: 'Monitor only' },
+];
+
+function round(tenant: string, voters: VoterSpec[], overrides: Partial<ConsensusWorkflowInput> = {}): ConsensusWorkflowInput {
+  return {
+    tenant,
+    roundId: `r-${Math.random().toString(36).slice(2, 8)}`,
+    question: 'Suspicious logins from two countries: what do we do?',
+    context: '14 failed logins, then a success from a new country',
+    options: OPTIONS,
+    voters,
+    minAgreement: 0.75,
+    quorum: Math.floor(voters.length / 2) + 1,
+    voteTimeoutMs: 5_000,
+    leaderTieBreak: true,
+    severity: 'high',
+    approvalTimeoutMs: 60_000,
+    requestedBy: 'soc-bot',
+    ...overrides,
+  };
+}
+
+const model = (name: string): VoterSpec => ({ kind: 'model', model: name });
+
+async function run(input: ConsensusWorkflowInput) {
+  return env.client.workflow.start<typeof consensusWorkflow>('consensusWorkflow', { workflowId: consensusWorkflowId(input.tenant, input.roundId), taskQueue: TASK_QUEUES.workflows, args: [input] });
+}
+
+async function auditKinds(tenant: string, roundId: string) {
+  const rows = await db.query<{ kind: string; actor: string }>('select kind, actor from audit_log where tenant_id = $1 and task_id = $2 order by id', [tenant, roundId]);
+  return rows.rows;
+}
+
+describe('consensusWorkflow', () => {
+  it('decides a unanimous round without a person, auditing every vote and the outcome', async () => {
+    const tenant = freshTenant('cons');
+    const input = round(tenant, [model('block-90'), model('block-80'), model('block-70')], { expected: 'block' });
+    const result = await (await run(input)).result();
+    expect(result).toMatchObject({ status: 'decided', decision: 'block', score: { score: 1, quorumReached: true, pairwiseAgreement: 1 } });
+    expect(result.votes).toHaveLength(3);
+    expect((await auditKinds(tenant, input.roundId)).map((r) => r.kind)).toEqual(['consensus.vote', 'consensus.vote', 'consensus.vote', 'consensus.outcome']);
+    const stored = await db.query('select status, decision, score, expected from consensus_rounds where tenant_id = $1', [tenant]);
+    expect(stored.rows).toEqual([{ status: 'decided', decision: 'block', score: 1, expected: 'block' }]);
+  });
+
+  it('does not wait for late voters, records failing ones, and still decides with a quorum', async () => {
+    const tenant = freshTenant('cons');
+    const input = round(tenant, [model('block-90'), model('block-85'), model('block-80'), model('late-1'), model('broken-1')], { voteTimeoutMs: 2_000 });
+    const started = Date.now();
+    const result = await (await run(input)).result();
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.status).toBe('decided');
+    expect(result.failures).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ voter: 'model:late-1', reason: 'late' }),
+        expect.objectContaining({ voter: 'model:broken-1', reason: 'failed', message: expect.stringContaining('answered 400') }),
+      ]),
+    );
+    const kinds = (await auditKinds(tenant, input.roundId)).map((r) => r.kind).sort();
+    expect(kinds).toEqual(['consensus.outcome', 'consensus.vote', 'consensus.vote', 'consensus.vote', 'consensus.vote_failed', 'consensus.vote_late']);
+  });
+
+  it('escalates a split round to a person with votes and dissent as context, and takes their decision back', async () => {
+    const tenant = freshTenant('cons');
+    const input = round(tenant, [model('block-90'), model('block-80'), model('monitor-95')]);
+    const handle = await run(input);
+    let view = await handle.query(consensusStatusQuery);
+    for (let i = 0; i < 100 && view.status !== 'awaiting_human'; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      view = await handle.query(consensusStatusQuery);
+    }
+    expect(view.status).toBe('awaiting_human');
+    expect(view.reasons[0]).toMatch(/^consensus 0\.\d\d is below 0.75$/);
+    for (let i = 0; i < 100 && (await db.query('select 1 from approval_requests where tenant_id = $1', [tenant])).rowCount === 0; i += 1) await new Promise((r) => setTimeout(r, 100));
+    const request = await db.query<{ context: { details: { dissent: Array<{ voter: string }>; votes: unknown[] } }; severity: string }>(
+      'select context, severity from approval_requests where tenant_id = $1 and id = $2',
+      [tenant, `consensus.${input.roundId}`],
+    );
+    expect(request.rows[0]?.severity).toBe('high');
+    expect(request.rows[0]?.context.details.votes).toHaveLength(3);
+    expect(request.rows[0]?.context.details.dissent.map((d) => d.voter)).toEqual(['model:monitor-95']);
+
+    const approval = env.client.workflow.getHandle(approvalWorkflowId(tenant, `consensus.${input.roundId}`));
+    const refused = await approval.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approverId: 'soc-bot' }] }).catch((e: unknown) => e);
+    expect(String((refused as Error).cause ?? refused)).toMatch(/soc-bot submitted this request/);
+    await approval.executeUpdate(decideUpdate, { args: [{ decision: 'approve', approverId: 'lead', comment: 'block it' }] });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'escalated_approved', decision: 'block', approval: { approverId: 'lead', via: 'update' } });
+    expect(result.dissent.map((d) => d.voter)).toEqual(['model:monitor-95']);
+  });
+
+  it('escalates when the quorum is not reached, and the safe default rejects when nobody decides', async () => {
+    const tenant = freshTenant('cons');
+    const input = round(tenant, [model('block-90'), model('broken-2'), model('broken-3')], { approvalTimeoutMs: 1_000 });
+    const result = await (await run(input)).result();
+    expect(result.status).toBe('escalated_rejected');
+    expect(result.decision).toBeUndefined();
+    expect(result.reasons).toContain('quorum not reached: 1 vote(s), 2 needed');
+    expect(result.approval).toMatchObject({ reason: 'timeout', decision: 'reject' });
+  });
+
+  it('lets playbook agents vote from what they know', async () => {
+    const tenant = freshTenant('cons');
+    const input = round(tenant, [{ kind: 'agent', agentType: 'selfops.secops' }], {
+      options: [
+        { id: 'triage', label: 'Triage the security alert' },
+        { id: 'reconcile', label: 'Reconcile the payments' },
+      ],
+      quorum: 1,
+      minAgreement: 0.5,
+    });
+    const result = await (await run(input)).result();
+    expect(result.votes[0]).toMatchObject({ voter: 'agent:selfops.secops', choice: 'triage' });
+    expect(result.status).toBe('decided');
+  });
+});
