@@ -9,13 +9,14 @@ export const ROLES = ['viewer', 'operator', 'approver', 'admin'] as const;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
-export type Permission = 'view' | 'submit' | 'approve';
+/** `administer`: change the tenant's configuration (model registry, delegation modes, approval tiers). */
+export type Permission = 'view' | 'submit' | 'approve' | 'administer';
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   viewer: ['view'],
   operator: ['view', 'submit'],
   approver: ['view', 'approve'],
-  admin: ['view', 'submit', 'approve'],
+  admin: ['view', 'submit', 'approve', 'administer'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -1,19 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { createModelStore } from '../../activities/models/store.js';
 import type { Registry } from '../../core/routing/registry.js';
 import type { Db } from '../../infra/db/pool.js';
 import { authorize } from '../auth/http.js';
-import type { Principal } from '../auth/roles.js';
-import { badRequest, forbidden, parseOr400 } from '../errors.js';
+import { badRequest, parseOr400 } from '../errors.js';
 import type { ModelList } from '../model-schemas.js';
 import { ROUTES } from './catalog.js';
-
-/** Changing the registry is an administrator's job, whatever else the key's role may do. */
-function requireAdmin(request: FastifyRequest): Principal {
-  const principal = authorize(request, ROUTES.putModel.permission);
-  if (principal.role !== 'admin') throw forbidden(`role ${principal.role} may not change the model registry (admin only)`);
-  return principal;
-}
 
 export function registerModelRoutes(scope: FastifyInstance, { db, registry }: { db: Db; registry: () => Registry }): void {
   const store = createModelStore(db);
@@ -38,7 +30,7 @@ export function registerModelRoutes(scope: FastifyInstance, { db, registry }: { 
     method: put.method,
     url: put.url,
     handler: async (request, reply) => {
-      const principal = requireAdmin(request);
+      const principal = authorize(request, ROUTES.putModel.permission);
       const { id } = parseOr400(put.params, request.params);
       const model = parseOr400(put.body, request.body);
       if (model.id !== id) throw badRequest(`the body's id (${model.id}) differs from the path's (${id})`, 'id');
