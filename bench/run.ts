@@ -1,23 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { TASK_QUEUES, taskWorkflowId } from '../core/tasks/queues.js';
 import type { TaskWorkflowInput } from '../core/tasks/task.js';
-import { loadConfig } from '../infra/config.js';
-import { migrate } from '../infra/db/migrate.js';
-import { createDb } from '../infra/db/pool.js';
-import { freePort } from '../scripts/stack/ports.js';
-import { startEmbeddedPostgres } from '../scripts/stack/postgres.js';
-import { startDevServer } from '../scripts/stack/temporal.js';
-import { readToolchain } from '../scripts/stack/toolchain.js';
 import { startInProcessPools } from '../workers/in-process.js';
 import { approveSignal } from '../workflows/task/messages.js';
 import { searchAttributesFor } from '../workflows/task/search-attributes.js';
 import { createBaselineActivities } from './baseline-activities.js';
 import { summarize, type LatencySummary } from './stats.js';
+import { argument, startBenchStack } from './support/stack.js';
 
 /*
  * The task loop against its floor, side by side on the same server, database and process: each round runs one
@@ -25,15 +15,6 @@ import { summarize, type LatencySummary } from './stats.js';
  * the same shape whose activities do nothing. The ratio is what ANTS's own steps cost on top of Temporal's.
  *   npm run bench [-- --rounds 40 --concurrency 16]
  */
-const SILENT = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive whole number`);
-  return value;
-}
-
 function reconcileInput(tenant: string, taskId: string): TaskWorkflowInput {
   const invoices = Array.from({ length: 20 }, (_, i) => ({ id: `inv-${i}`, amount: 100 + i, currency: 'EUR', reference: `REF-${i}` }));
   const payments = invoices.map((inv, i) => ({ id: `pay-${i}`, amount: inv.amount, currency: 'EUR', reference: `ref-${i}` }));
@@ -43,25 +24,13 @@ function reconcileInput(tenant: string, taskId: string): TaskWorkflowInput {
 async function main(): Promise<void> {
   const rounds = argument('rounds', 30);
   const concurrency = argument('concurrency', 10);
-  const config = loadConfig();
-  const toolchain = readToolchain(config.antsHome);
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
+  const stack = await startBenchStack('task-loop');
+  const { db, nativeConnection, client } = stack;
 
-  const postgres = config.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({ installDir: toolchain.postgresInstallDir ?? '', dir: join(config.antsHome, 'bench', 'pg'), port: Number(process.env.ANTS_BENCH_PG_PORT ?? 55434), database: 'ants_bench' });
-  const db = createDb(config.DATABASE_URL ?? postgres?.url ?? '', 10, 'ants-bench');
-  await migrate(db);
-  const dir = mkdtempSync(join(tmpdir(), 'ants-bench-'));
-  const temporal = await startDevServer({ temporalCli: toolchain.temporalCli, port: await freePort(), uiPort: await freePort(), namespace: 'default', logFile: join(dir, 'temporal.log') });
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
-
-  const loopBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)), logger: SILENT });
+  const loopBundle = await stack.bundle(fileURLToPath(new URL('../workflows/index.ts', import.meta.url)));
   const pools = await startInProcessPools(nativeConnection, 'default', db, { workflowBundle: loopBundle, sandboxThreads: 2 });
   const baselineQueues = { memory: 'bench-memory', models: 'bench-models', tools: 'bench-tools', integrations: 'bench-integrations' };
-  const baselineBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url)), logger: SILENT });
+  const baselineBundle = await stack.bundle(fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url)));
   const baselineWorkers = await Promise.all([
     Worker.create({ connection: nativeConnection, taskQueue: 'bench-workflows', workflowBundle: baselineBundle, activities: createBaselineActivities() }),
     ...Object.values(baselineQueues).map((taskQueue) => Worker.create({ connection: nativeConnection, taskQueue, activities: createBaselineActivities() })),
@@ -130,11 +99,7 @@ async function main(): Promise<void> {
   for (const worker of baselineWorkers) worker.shutdown();
   await Promise.all(baselineRunning);
   await pools.shutdown();
-  await nativeConnection.close();
-  await connection.close();
-  await temporal.stop();
-  await db.end();
-  if (postgres?.startedHere) await postgres.stop();
+  await stack.stop();
 }
 
 main().catch((error: unknown) => {

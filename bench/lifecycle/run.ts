@@ -1,22 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
 import { createLocalSnapshotStore } from '../../activities/lifecycle/snapshots.js';
 import type { AgentWorkflowInput } from '../../core/agents/agent.js';
 import { monthlyFleetCost } from '../../core/agents/costs.js';
 import { agentWorkflowId } from '../../core/agents/ids.js';
 import { TASK_QUEUES } from '../../core/tasks/queues.js';
-import { loadConfig } from '../../infra/config.js';
-import { migrate } from '../../infra/db/migrate.js';
-import { createDb } from '../../infra/db/pool.js';
-import { freePort } from '../../scripts/stack/ports.js';
-import { startEmbeddedPostgres } from '../../scripts/stack/postgres.js';
-import { startDevServer } from '../../scripts/stack/temporal.js';
-import { readToolchain } from '../../scripts/stack/toolchain.js';
 import { startLifecyclePools } from '../../workers/in-process.js';
+import { argument, startBenchStack } from '../support/stack.js';
 import { sleepSignal, stateQuery, wakeUpdate } from '../../workflows/agent/messages.js';
 
 /*
@@ -27,14 +18,6 @@ import { sleepSignal, stateQuery, wakeUpdate } from '../../workflows/agent/messa
  * whitepaper's reference scenario.
  *   npm run bench:lifecycle [-- --sleeping 10000 --active 1000 --wakes 200 --concurrency 50]
  */
-const SILENT = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive whole number`);
-  return value;
-}
 
 const percentile = (samples: number[], q: number) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -61,21 +44,9 @@ async function main(): Promise<void> {
   const active = argument('active', 100);
   const wakes = Math.min(argument('wakes', 50), sleeping);
   const concurrency = argument('concurrency', 25);
-  const config = loadConfig();
-  const toolchain = readToolchain(config.antsHome);
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
-
-  const postgres = config.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({ installDir: toolchain.postgresInstallDir ?? '', dir: join(config.antsHome, 'bench', 'pg'), port: Number(process.env.ANTS_BENCH_PG_PORT ?? 55434), database: 'ants_bench' });
-  const db = createDb(config.DATABASE_URL ?? postgres?.url ?? '', 10, 'ants-bench-lifecycle');
-  await migrate(db);
-  const dir = mkdtempSync(join(tmpdir(), 'ants-bench-lifecycle-'));
-  const temporal = await startDevServer({ temporalCli: toolchain.temporalCli, port: await freePort(), uiPort: await freePort(), namespace: 'default', logFile: join(dir, 'temporal.log') });
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
-  const bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)), logger: SILENT });
+  const stack = await startBenchStack('lifecycle');
+  const { db, nativeConnection, client, dir } = stack;
+  const bundle = await stack.bundle(fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)));
   const pools = await startLifecyclePools(nativeConnection, 'default', db, { workflowBundle: bundle, snapshots: createLocalSnapshotStore(join(dir, 'snapshots')), maxCachedWorkflows: sleeping + active + 100 });
   const memoryBefore = process.memoryUsage();
 
@@ -128,11 +99,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${JSON.stringify({ bench: 'lifecycle', ...rows, wakeRatioP50: ratio }, null, 2)}\n`);
 
   await pools.shutdown();
-  await nativeConnection.close();
-  await connection.close();
-  await temporal.stop();
-  await db.end();
-  if (postgres?.startedHere) await postgres.stop();
+  await stack.stop();
 }
 
 main().catch((error: unknown) => {
