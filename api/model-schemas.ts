@@ -92,3 +92,25 @@ export const modelRouting = z.object({
   inputTokens: z.number(),
   outputTokens: z.number(),
 });
+
+export const budgetSetting = z
+  .object({
+    dailyBudgetUsd: z
+      .number()
+      .min(0)
+      .max(1_000_000_000)
+      .describe("Dollars this key's tenant may spend on models per UTC day; 0 stops every paid call (free models still answer)"),
+  })
+  .strict();
+export type BudgetSetting = z.infer<typeof budgetSetting>;
+
+export const budgetView = z
+  .object({
+    tenant: z.string(),
+    dailyBudgetUsd: z.number().optional().describe('Absent when neither the tenant nor the deployment sets a budget'),
+    source: z.enum(['tenant', 'default', 'none']).describe("tenant: set through the API; default: the deployment's ANTS_MODEL_DAILY_BUDGET_USD"),
+    spentTodayUsd: z.number(),
+    remainingTodayUsd: z.number().optional(),
+  })
+  .strict();
+export type BudgetView = z.infer<typeof budgetView>;

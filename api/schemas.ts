@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { AGENT_NAMED_SCHEMAS } from './agents/named-schemas.js';
+import { MEMORY_NAMED_SCHEMAS } from './memory-schemas.js';
 import { acceptanceRule, identifier, jsonObject, jsonValue, taskSubmission } from '../core/tasks/submission.js';
 import { errorResponse } from './errors.js';
-import { costQuery, costReport, modelList, modelParams, modelRouting, modelSpecSchema, modelUpserted } from './model-schemas.js';
+import { budgetSetting, budgetView, costQuery, costReport, modelList, modelParams, modelRouting, modelSpecSchema, modelUpserted } from './model-schemas.js';
 
-export { costQuery, costReport, modelList, modelParams, modelSpecSchema, modelUpserted };
+export { budgetSetting, budgetView, costQuery, costReport, modelList, modelParams, modelSpecSchema, modelUpserted };
 
 /*
  * Every body, parameter and answer of the HTTP API as a zod schema. Routes parse requests with these and type their
@@ -20,6 +21,7 @@ export const approvalRequest = z
   .object({
     decision: z.enum(['approve', 'reject']),
     comment: z.string().max(2000).optional(),
+    option: z.string().min(1).max(200).optional().describe('An escalated consensus round: the option chosen (any of the round’s options); approve only'),
   })
   .strict();
 export type ApprovalRequest = z.infer<typeof approvalRequest>;
@@ -47,6 +49,7 @@ export const approvalRecord = z
     reason: z.enum(['human', 'timeout']),
     via: z.enum(['signal', 'update', 'timer']),
     at: z.string().describe('ISO 8601'),
+    option: z.string().optional().describe('The option adopted, for a request with options'),
   })
   .strict();
 
@@ -56,7 +59,8 @@ const pendingApproval = z
   .object({
     reasons: z.array(z.string()),
     requestedAt: z.string(),
-    deadline: z.string(),
+    deadline: z.string().describe('The current tier’s deadline (it moves when the request escalates)'),
+    tier: z.string().optional(),
     impact,
     confidence: z.number(),
     effects: z.array(proposedEffect),
@@ -338,5 +342,8 @@ export const NAMED_SCHEMAS: ReadonlyArray<readonly [z.ZodType, string]> = [
   [modelParams.shape.id, 'ModelId'],
   [costReport, 'CostReport'],
   [costQuery, 'CostQuery'],
+  [budgetSetting, 'BudgetSetting'],
+  [budgetView, 'Budget'],
   ...AGENT_NAMED_SCHEMAS,
+  ...MEMORY_NAMED_SCHEMAS,
 ];

@@ -9,6 +9,7 @@ import { BODY_LIMIT_BYTES } from './limits.js';
 import { openApiDocument } from './openapi.js';
 import { shippedRegistry } from '../activities/models/registry-source.js';
 import type { Registry } from '../core/routing/registry.js';
+import { consensusModelOrder } from '../core/routing/voters.js';
 import { loadConfig } from '../infra/config.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerApprovalRoutes } from './routes/approval.js';
@@ -16,11 +17,14 @@ import { registerApprovalsRoutes } from './routes/approvals.js';
 import { registerConsensusRoutes } from './routes/consensus.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerInboxPage } from './inbox/page.js';
+import { registerBudgetRoutes } from './routes/budgets.js';
 import { registerCostRoutes } from './routes/costs.js';
 import { registerModelRoutes } from './routes/models.js';
 import { ROUTES } from './routes/catalog.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealthRoute } from './routes/health.js';
+import { registerMemoryRoutes } from './routes/memory.js';
+import type { EmbeddingService } from '../activities/memory/embeddings/service.js';
 import { registerTaskRoutes } from './routes/tasks.js';
 
 export interface ApiDeps {
@@ -38,6 +42,8 @@ export interface ApiDeps {
   modelRegistry?: Registry;
   /** Models a consensus round may add for diversity (default: ANTS_CONSENSUS_MODELS). */
   consensusModels?: readonly string[];
+  /** Embeddings for memory search (default: the configured provider, loaded on the first memory request). */
+  embeddings?: EmbeddingService;
 }
 
 /** Header values that must never reach a log line, whatever a future serializer decides to include. */
@@ -75,9 +81,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     let registry = deps.modelRegistry;
     registerModelRoutes(scope, { db: deps.db, registry: () => (registry ??= shippedRegistry(modelConfig)) });
     registerCostRoutes(scope, { db: deps.db, defaultDailyBudgetUsd: modelConfig.ANTS_MODEL_DAILY_BUDGET_USD });
+    registerBudgetRoutes(scope, { db: deps.db, defaultDailyBudgetUsd: modelConfig.ANTS_MODEL_DAILY_BUDGET_USD });
     registerApprovalsRoutes(scope, deps);
-    registerConsensusRoutes(scope, { ...deps, consensusModels: deps.consensusModels ?? modelConfig.ANTS_CONSENSUS_MODELS });
+    // Registry models are ranked and filtered by the router (distinct, able to vote); other ids follow as listed.
+    const consensusModels = deps.consensusModels ?? consensusModelOrder(modelConfig.ANTS_CONSENSUS_MODELS, (registry ??= shippedRegistry(modelConfig)).models);
+    registerConsensusRoutes(scope, { ...deps, consensusModels });
     registerMetricsRoutes(scope, deps);
+    registerMemoryRoutes(scope, { db: deps.db, embeddings: deps.embeddings });
   });
   return app;
 }

@@ -61,6 +61,9 @@ export const configSchema = z.object({
   ANTS_MEMORY_SIMILARITY_MIN: z.coerce.number().min(-1).max(1).default(0.75),
   ANTS_MEMORY_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(20_000),
   ANTS_MEMORY_COLD_AFTER_DAYS: z.coerce.number().positive().default(90),
+  /** Memory upkeep (a Temporal Schedule): how often it runs, and the age past which episodes and facts are forgotten (none when unset). */
+  ANTS_MEMORY_UPKEEP_EVERY_HOURS: z.coerce.number().positive().max(8_760).default(24),
+  ANTS_MEMORY_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().positive().max(36_500).optional()),
 });
 export type AntsConfig = z.infer<typeof configSchema> & { antsHome: string };
 

@@ -4,6 +4,7 @@ import { loadConfig } from '../infra/config.js';
 import { migrate } from '../infra/db/migrate.js';
 import { createDb } from '../infra/db/pool.js';
 import { ensureDevApiKey } from './stack/dev-key.js';
+import { ensureMemoryUpkeepScheduleAt } from './stack/memory-upkeep.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './stack/postgres.js';
 import { allServices } from './stack/services.js';
 import { Supervisor } from './stack/supervisor.js';
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
     logFile: join(config.antsHome, 'temporal', 'server.log'),
   });
   say(`Temporal dev server on ${temporal.address}`);
+  const upkeep = await ensureMemoryUpkeepScheduleAt(temporal.address, config.TEMPORAL_NAMESPACE, config);
+  say(`memory upkeep schedule ${upkeep} (every ${config.ANTS_MEMORY_UPKEEP_EVERY_HOURS} h)`);
 
   const supervisor = new Supervisor();
   const env = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporal.address, ANTS_HOME: config.antsHome };

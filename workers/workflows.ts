@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createAuditActivities } from '../activities/audit/activities.js';
 import { createDecisionsActivities } from '../activities/decisions/activities.js';
 import { createLoopActivities } from '../activities/loop/activities.js';
+import { consensusModelEndpoint } from '../activities/models/select.js';
 import { exitOnFailure, runPool } from './bootstrap.js';
 
 /**
@@ -15,7 +16,7 @@ exitOnFailure(
     activities: {
       ...createLoopActivities(),
       ...createAuditActivities({ db: db() }),
-      ...createDecisionsActivities({ db: db(), modelEndpoint: config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY } : undefined }),
+      ...createDecisionsActivities({ db: db(), modelEndpoint: consensusModelEndpoint(config, db) }),
     },
   })),
 );

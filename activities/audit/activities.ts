@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { Db } from '../../infra/db/pool.js';
 import type { AuditEntry } from '../../core/tasks/steps.js';
 
@@ -5,14 +6,22 @@ export interface AuditDeps {
   db: Db;
 }
 
-/** Appends to the audit trail; the idempotency key makes a retried append of the same fact a no-op. */
-export async function appendAudit(db: Db, entry: AuditEntry): Promise<boolean> {
-  const result = await db.query(
-    `insert into audit_log (tenant_id, task_id, kind, actor, details, idempotency_key)
-     values ($1, $2, $3, $4, $5, $6) on conflict (idempotency_key) do nothing`,
-    [entry.tenant, entry.taskId, entry.kind, entry.actor, JSON.stringify(entry.details), entry.idempotencyKey],
-  );
-  return result.rowCount === 1;
+/**
+ * Appends to the audit trail; the idempotency key makes a retried append of the same fact a no-op. Given a
+ * transaction's client, the entry commits or rolls back with the change it records. It goes through the
+ * `append_audit` function, so a restricted role (e.g. the memory role under row-level security) can append
+ * without any privilege on the trail itself.
+ */
+export async function appendAudit(db: Db | PoolClient, entry: AuditEntry): Promise<boolean> {
+  const result = await db.query<{ appended: boolean }>('select append_audit($1, $2, $3, $4, $5, $6) as appended', [
+    entry.tenant,
+    entry.taskId,
+    entry.kind,
+    entry.actor,
+    JSON.stringify(entry.details),
+    entry.idempotencyKey,
+  ]);
+  return result.rows[0]?.appended === true;
 }
 
 export function createAuditActivities({ db }: AuditDeps) {

@@ -103,7 +103,7 @@ export async function closeApprovalRequest(db: Db, { request, workflowId, outcom
       request,
       record.reason === 'timeout' ? 'approval.timeout' : 'approval.decided',
       record.approverId,
-      { decision: record.decision, via: record.via, reason: record.reason, comment: record.comment ?? null, tier: outcome.tierName },
+      { decision: record.decision, via: record.via, reason: record.reason, comment: record.comment ?? null, tier: outcome.tierName, ...(record.option ? { option: record.option } : {}) },
       `${workflowId}:approval.closed`,
     );
     const inserted = await client.query(
@@ -119,7 +119,7 @@ export async function closeApprovalRequest(db: Db, { request, workflowId, outcom
         record.reason,
         record.approverId,
         record.comment ?? null,
-        feedbackNote(record),
+        feedbackNote(record, request.options?.proposed),
         record.at,
       ],
     );

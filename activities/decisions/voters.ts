@@ -16,9 +16,16 @@ export interface VoteRequest {
 export const INVALID_VOTE = 'InvalidVote';
 
 export interface ModelEndpoint {
-  baseUrl: string;
+  /** An OpenAI-compatible endpoint for models the registry does not know. */
+  baseUrl?: string;
   apiKey?: string;
+  /** Registry models, asked through the model router (its provider adapters, limits and cost records). */
+  registry?: RegistryVoter;
 }
+
+export type BallotMessage = { role: 'system' | 'user'; content: string };
+/** The model's answer to the ballot; undefined when the voter names no model of the tenant's registry. */
+export type RegistryVoter = (request: VoteRequest & { voter: { kind: 'model' } }, messages: BallotMessage[], signal: AbortSignal) => Promise<string | undefined>;
 
 const WORD = /[a-z0-9]+/g;
 const words = (text: string) => new Set(text.toLowerCase().match(WORD) ?? []);
@@ -55,7 +62,9 @@ const modelBallot = z.object({ choice: z.string().min(1), confidence: z.number()
 
 /** A model votes over the OpenAI-compatible chat completions wire format; its free answer is normalised to an option. */
 export async function modelVote(endpoint: ModelEndpoint | undefined, request: VoteRequest & { voter: { kind: 'model' } }, signal: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<Vote> {
-  if (!endpoint) throw ApplicationFailure.nonRetryable('model voters need OPENAI_BASE_URL', INVALID_VOTE);
+  const routed = await endpoint?.registry?.(request, ballotMessages(request), signal);
+  if (routed !== undefined) return ballotVote(routed, request);
+  if (!endpoint?.baseUrl) throw ApplicationFailure.nonRetryable('model voters need OPENAI_BASE_URL', INVALID_VOTE);
   const response = await fetchImpl(`${endpoint.baseUrl.replace(/\/+$/, '')}/chat/completions`, {
     method: 'POST',
     signal,
@@ -64,15 +73,7 @@ export async function modelVote(endpoint: ModelEndpoint | undefined, request: Vo
       model: request.voter.model,
       temperature: 0,
       response_format: { type: 'json_object' },
-      messages: [
-        {
-          role: 'system',
-          content:
-            'You are one independent voter in a consensus round of the ANTS agent swarm. Judge on your own. ' +
-            'Answer with one JSON object: {"choice": option id, "confidence": number 0..1, "rationale": string}.',
-        },
-        { role: 'user', content: JSON.stringify({ question: request.question, options: request.options, context: request.context }) },
-      ],
+      messages: ballotMessages(request),
     }),
   });
   const text = await response.text();
@@ -83,6 +84,22 @@ export async function modelVote(endpoint: ModelEndpoint | undefined, request: Vo
     throw new Error(message);
   }
   const content = completion.parse(JSON.parse(text)).choices[0]?.message.content ?? '';
+  return ballotVote(content, request);
+}
+
+function ballotMessages(request: VoteRequest): BallotMessage[] {
+  return [
+    {
+      role: 'system',
+      content:
+        'You are one independent voter in a consensus round of the ANTS agent swarm. Judge on your own. ' +
+        'Answer with one JSON object: {"choice": option id, "confidence": number 0..1, "rationale": string}.',
+    },
+    { role: 'user', content: JSON.stringify({ question: request.question, options: request.options, context: request.context }) },
+  ];
+}
+
+function ballotVote(content: string, request: VoteRequest & { voter: { kind: 'model' } }): Vote {
   const ballot = modelBallot.safeParse(parseJsonObject(content));
   if (!ballot.success) throw ApplicationFailure.nonRetryable(`model ${request.voter.model} gave no ballot: ${content.slice(0, 200)}`, INVALID_VOTE);
   const choice = normaliseChoice(ballot.data.choice, request.options);

@@ -15,12 +15,14 @@ import {
 } from '../../core/memory/requests.js';
 import { episodeText, humanCommentText, procedureText, situationText } from '../../core/memory/texts.js';
 import type { JsonObject } from '../../core/tasks/json.js';
-import type { EpisodeSummary, LearnRequest, ProcedureStats, RecalledMemory, RetrievedContext, TaskRef } from '../../core/tasks/steps.js';
+import type { AuditEntry, EpisodeSummary, LearnRequest, ProcedureStats, RecalledMemory, RetrievedContext, TaskRef } from '../../core/tasks/steps.js';
 import type { Db } from '../../infra/db/pool.js';
+import { appendAudit } from '../audit/activities.js';
 import type { EmbeddingService } from './embeddings/service.js';
 import { createScopeCounts, searchKinds, type SearchTrace } from './search.js';
 import { insertEpisode, insertSemantic, recordUsage, upsertProcedure, type Embedded, type Written } from './store.js';
 import { inTenant } from './tenant-tx.js';
+import { forgetExpiredMemories, listMemoryTenants, type RetentionRequest, type TenantPageRequest } from './upkeep.js';
 
 export interface MemorySettings {
   /** Below this cosine similarity a past episode is not "similar" (and a fact not relevant). */
@@ -218,8 +220,12 @@ export function createMemoryActivities({ db, embeddings, settings: overrides }: 
       return inTenant(db, req.tenant, (client) => rankProceduresIn(client, req));
     },
 
-    /** Forgets one memory, everything an agent wrote, or a whole tenant (retention, GDPR erasure), cold tier included. */
-    async forgetMemories(request: ForgetRequest): Promise<{ deleted: number }> {
+    /** Forgets one memory, everything an agent (or every agent of a type) wrote, or a whole tenant (retention, GDPR erasure), cold tier included. */
+    /**
+     * Forgets what the request names. With `record`, the erasure's audit entry (its details completed with the
+     * count) is appended in the same transaction: an erasure never happens without its record, nor the reverse.
+     */
+    async forgetMemories(request: ForgetRequest, record?: Omit<AuditEntry, 'tenant'>): Promise<{ deleted: number }> {
       const req = forgetRequest.parse(request);
       const tables = ['episodes', 'episodes_cold', 'procedures', 'semantic_memories'];
       return inTenant(db, req.tenant, async (client) => {
@@ -229,10 +235,12 @@ export function createMemoryActivities({ db, embeddings, settings: overrides }: 
           let where = 'tenant_id = $1';
           if (req.scope === 'memory') where += ` and memory_id = $${params.push(req.memoryId)}`;
           if (req.scope === 'agent') where += ` and agent_id = $${params.push(req.agentId)}`;
+          if (req.scope === 'agentType') where += ` and agent_type = $${params.push(req.agentType)}`;
           deleted += (await client.query(`delete from ${table} where ${where}`, params)).rowCount ?? 0;
         }
         if (req.scope === 'tenant') await client.query('delete from embedding_usage where tenant_id = $1', [req.tenant]);
         if (req.scope === 'agent') await client.query('delete from embedding_usage where tenant_id = $1 and agent_id = $2', [req.tenant, req.agentId]);
+        if (record) await appendAudit(client, { ...record, tenant: req.tenant, details: { ...record.details, deleted } });
         return { deleted };
       });
     },
@@ -253,6 +261,16 @@ export function createMemoryActivities({ db, embeddings, settings: overrides }: 
         );
         return { moved: result.rowCount ?? 0 };
       });
+    },
+
+    /** The upkeep's walk over tenants: a page of tenant ids after a cursor, in order. */
+    async listMemoryTenants(request: TenantPageRequest): Promise<string[]> {
+      return listMemoryTenants(db, request);
+    },
+
+    /** Retention: forgets one batch of one tenant's episodes (hot and cold) and facts older than the given age. */
+    async forgetExpiredMemories(request: RetentionRequest): Promise<{ deleted: number; more: boolean }> {
+      return forgetExpiredMemories(db, request);
     },
 
     /**

@@ -92,6 +92,8 @@ export function routedReasoner(deps: RoutedReasonerDeps): Reasoner {
         }
         const slot = await deps.limiter.acquire(model, signal);
         const started = performance.now();
+        // The provider's slot is held for the call only (released as soon as it answers, then again here, a no-op):
+        // recording the call must not keep the next waiting step from the provider.
         try {
           if (!provider) {
             const plan = planFromPlaybook(spec, request.input, request.attempt, request.context);
@@ -100,7 +102,7 @@ export function routedReasoner(deps: RoutedReasonerDeps): Reasoner {
           }
           const chatRequest = planChatRequest(request, spec, model.capabilities.includes('function_calling'));
           try {
-            const response = await provider.chat({ model, deployment: slot.deployment }, chatRequest, signal);
+            const response = await provider.chat({ model, deployment: slot.deployment }, chatRequest, signal).finally(() => slot.release());
             const latencyMs = performance.now() - started;
             const usage = { inputTokens: response.usage.inputTokens, outputTokens: response.usage.outputTokens };
             try {

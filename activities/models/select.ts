@@ -1,3 +1,4 @@
+import type { ModelEndpoint } from '../decisions/voters.js';
 import type { AntsConfig } from '../../infra/config.js';
 import type { Db } from '../../infra/db/pool.js';
 import { ModelLimiter } from './limiter.js';
@@ -7,6 +8,7 @@ import { createChatProviders } from './providers/index.js';
 import type { Reasoner } from './reasoner.js';
 import { shippedRegistry, tenantRegistry } from './registry-source.js';
 import { routedReasoner } from './routed-reasoner.js';
+import { routedVoter } from './consensus-voter.js';
 import { createModelStore } from './store.js';
 
 /** The reasoner the configuration asks for; the playbook is the default when no model is configured. */
@@ -29,4 +31,23 @@ export function createReasoner(config: AntsConfig, db?: () => Db): Reasoner {
     return openAiCompatibleReasoner({ baseUrl: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY, model: config.OPENAI_MODEL });
   }
   return playbookReasoner;
+}
+
+/**
+ * Where consensus model voters are asked: with the router, registry models go through it (same adapters, limits and
+ * cost records as Reason); any other model id goes to the OpenAI-compatible endpoint of OPENAI_BASE_URL.
+ */
+export function consensusModelEndpoint(config: AntsConfig, db?: () => Db): ModelEndpoint | undefined {
+  const plain = config.OPENAI_BASE_URL ? { baseUrl: config.OPENAI_BASE_URL, apiKey: config.OPENAI_API_KEY } : {};
+  if (config.ANTS_MODEL_PROVIDER !== 'router' || !db) return config.OPENAI_BASE_URL ? plain : undefined;
+  const registry = shippedRegistry(config);
+  const store = createModelStore(db());
+  const registryVoter = routedVoter({
+    registry: tenantRegistry(registry, store),
+    providers: createChatProviders(),
+    limiter: new ModelLimiter(registry.providerLimits),
+    store,
+    defaultDailyBudgetUsd: config.ANTS_MODEL_DAILY_BUDGET_USD,
+  });
+  return { ...plain, registry: registryVoter };
 }

@@ -114,12 +114,28 @@ export function createModelStore(db: Db) {
       return value === undefined ? undefined : Number(value);
     },
 
-    async setDailyBudget(tenant: string, dailyBudgetUsd: number): Promise<void> {
-      await db.query(
-        `insert into model_budgets (tenant_id, daily_budget_usd) values ($1, $2)
-         on conflict (tenant_id) do update set daily_budget_usd = excluded.daily_budget_usd, updated_at = now()`,
-        [tenant, dailyBudgetUsd],
-      );
+    /**
+     * Sets the tenant's daily budget and returns the one it replaced. `alongside` (e.g. the audit entry) runs in the
+     * same transaction: the budget and its record are written together or not at all.
+     */
+    async setDailyBudget(
+      tenant: string,
+      dailyBudgetUsd: number,
+      alongside?: (client: PoolClient, previousUsd: number | undefined) => Promise<void>,
+    ): Promise<{ previousUsd?: number }> {
+      return inTransaction(db, async (client) => {
+        // The row lock orders concurrent changes, so each one's "previous" is the one it really replaced.
+        const current = await client.query<{ daily_budget_usd: string }>('select daily_budget_usd from model_budgets where tenant_id = $1 for update', [tenant]);
+        const previous = current.rows[0]?.daily_budget_usd;
+        const previousUsd = previous === undefined ? undefined : Number(previous);
+        await client.query(
+          `insert into model_budgets (tenant_id, daily_budget_usd) values ($1, $2)
+           on conflict (tenant_id) do update set daily_budget_usd = excluded.daily_budget_usd, updated_at = now()`,
+          [tenant, dailyBudgetUsd],
+        );
+        await alongside?.(client, previousUsd);
+        return previousUsd === undefined ? {} : { previousUsd };
+      });
     },
 
     /** Tokens and dollars of one tenant's calls in [from, to) (UTC days), grouped. */

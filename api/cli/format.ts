@@ -34,7 +34,7 @@ export function describeStatus(task: TaskStatusResponse): string {
 }
 
 export function describeDecision(record: ApprovalRecord): string {
-  const verb = record.decision === 'approve' ? 'approved' : 'rejected';
+  const verb = record.decision === 'approve' ? `approved${record.option ? ` (${record.option})` : ''}` : 'rejected';
   const comment = record.comment ? ` — "${record.comment}"` : '';
   return `${verb} by ${record.approverId} at ${record.at} (via ${record.via})${comment}`;
 }

@@ -23,7 +23,8 @@ export const USAGE = `usage: ants <command> [options]
                    [--input '<json object>' | --input-file <file.json>]
                    [--priority 1-5] [--require-approval] [--approval-timeout <seconds>] [--tenant <id>]
   ants task status <taskId>
-  ants approve <taskId | requestId> [--comment <text>]
+  ants approve <taskId | requestId> [--comment <text>] [--option <optionId>]
+                       (--option: an escalated consensus round's chosen option, any of them)
   ants reject <taskId | requestId> [--comment <text>]
   ants approvals list [--status pending|approved|rejected|timed_out|all] [--limit <n>]
                        (request ids look like task.<taskId> or consensus.<roundId>)
@@ -56,7 +57,7 @@ const SUBMIT_OPTIONS = {
   'approval-timeout': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
-const DECIDE_OPTIONS = { ...COMMON_OPTIONS, comment: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
+const DECIDE_OPTIONS = { ...COMMON_OPTIONS, comment: { type: 'string' }, option: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
 
 interface Context {
   target: ApiTarget;
@@ -181,7 +182,8 @@ async function decide(decision: 'approve' | 'reject', args: string[], env: CliEn
   if (values.help) return help(io);
   const context = contextFrom(values, env, io);
   const id = positionals[0] ?? '';
-  const body = { decision, ...(values.comment ? { comment: values.comment } : {}) };
+  if (values.option !== undefined && decision === 'reject') throw new UsageError('--option picks what to approve; a rejection adopts no option');
+  const body = { decision, ...(values.comment ? { comment: values.comment } : {}), ...(values.option ? { option: values.option } : {}) };
   // An inbox request id (task.…, consensus.…) goes to the request; a bare task id to the task, as it always did.
   if (isRequestId(id)) {
     return request(context, 'POST', `/v1/approvals/${encodeURIComponent(id)}/decision`, body, approvalRecord, (record) => `Request ${id} ${describeDecision(record)}\n`);

@@ -53,12 +53,13 @@ function card(request) {
   comment.setAttribute('aria-label', 'Comment on ' + request.id);
   comment.addEventListener('input', () => drafts.set(request.id, comment.value));
   const result = el('div', { className: 'result' });
-  const decide = (decision) => async () => {
+  const decide = (decision, option) => async () => {
     result.textContent = 'sending…';
     try {
-      const record = await api('POST', '/v1/approvals/' + encodeURIComponent(request.id) + '/decision', comment.value ? { decision, comment: comment.value } : { decision });
+      const body = Object.assign({ decision }, comment.value ? { comment: comment.value } : {}, option ? { option } : {});
+      const record = await api('POST', '/v1/approvals/' + encodeURIComponent(request.id) + '/decision', body);
       drafts.delete(request.id);
-      result.textContent = (record.decision === 'approve' ? 'Approved' : 'Rejected') + ' by ' + record.approverId;
+      result.textContent = (record.decision === 'approve' ? 'Approved' : 'Rejected') + (record.option ? ' (' + record.option + ')' : '') + ' by ' + record.approverId;
       setTimeout(refresh, 300);
     } catch (error) {
       result.className = 'result error';
@@ -77,9 +78,20 @@ function card(request) {
     votesTable(details.votes),
     effectsList(details.effects),
     comment,
-    el('button', { className: 'approve', type: 'button', text: 'Approve', onclick: decide('approve') }),
+    ...approveButtons(request, decide),
     el('button', { className: 'reject', type: 'button', text: 'Reject', onclick: decide('reject') }),
     result,
+  );
+}
+
+// A request with options (an escalated consensus round): one button per option, the proposed one first.
+function approveButtons(request, decide) {
+  const options = Array.isArray(request.context.details && request.context.details.options) ? request.context.details.options : [];
+  if (request.subject.kind !== 'consensus' || options.length === 0) return [el('button', { className: 'approve', type: 'button', text: 'Approve', onclick: decide('approve') })];
+  const proposed = request.proposal && request.proposal.option;
+  const ordered = options.slice().sort((a, b) => (b.id === proposed) - (a.id === proposed));
+  return ordered.map((o) =>
+    el('button', { className: 'approve', type: 'button', 'data-option': String(o.id), text: (o.id === proposed ? 'Approve: ' : 'Choose: ') + String(o.label || o.id), onclick: decide('approve', String(o.id)) }),
   );
 }
 

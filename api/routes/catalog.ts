@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Permission } from '../auth/roles.js';
 import { errorResponse } from '../errors.js';
 import * as agentSchemas from '../agents/schemas.js';
+import { forgetMemoryBody, memoryForgotten, memorySearchQuery, memorySearchResults } from '../memory-schemas.js';
 import {
   approvalItem,
   approvalList,
@@ -17,6 +18,8 @@ import {
   decisionMetrics,
   delegationChange,
   delegationList,
+  budgetSetting,
+  budgetView,
   costQuery,
   costReport,
   healthResponse,
@@ -42,7 +45,7 @@ export interface ResponseSpec {
 
 export interface RouteSpec {
   operationId: string;
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Fastify syntax (`:id`); the OpenAPI document rewrites it to `{id}`. */
   url: string;
   summary: string;
@@ -154,6 +157,31 @@ export const ROUTES = {
       ...AUTH_ERRORS,
     },
   },
+  getBudget: {
+    operationId: 'getBudget',
+    method: 'GET',
+    url: '/v1/budgets',
+    summary: "This key's tenant's daily model budget, today's spending (UTC day) and what remains of it.",
+    permission: 'view',
+    responses: { 200: { description: 'The budget', schema: budgetView }, ...AUTH_ERRORS },
+  },
+  putBudget: {
+    operationId: 'putBudget',
+    method: 'PUT',
+    url: '/v1/budgets',
+    summary:
+      "Set this key's tenant's daily model budget (admin only; audited). Once it is spent the router downgrades to cheaper models that still meet the step's constraints, or refuses the step with ModelBudgetExhausted.",
+    permission: 'administer',
+    body: budgetSetting,
+    responses: {
+      200: { description: 'The budget now in force', schema: budgetView },
+      400: error('Malformed JSON or an invalid body (a number of dollars from 0 to 1,000,000,000)'),
+      ...AUTH_ERRORS,
+      403: error('Only an admin key may change the budget'),
+      413: error('The body is larger than 256 KiB'),
+      415: error('The body is not application/json'),
+    },
+  },
   listApprovals: {
     operationId: 'listApprovals',
     method: 'GET',
@@ -176,13 +204,14 @@ export const ROUTES = {
     operationId: 'decideRequest',
     method: 'POST',
     url: '/v1/approvals/:id/decision',
-    summary: 'Approve or reject any pending request (approver or admin; the tier’s group when it has one). The key’s name is the approver id.',
+    summary:
+      'Approve or reject any pending request (approver or admin; the tier’s group when it has one). An escalated consensus round may be approved with any of its options (`option`; without one, the leading option). The key’s name is the approver id.',
     permission: 'approve',
     params: approvalParams,
     body: approvalRequest,
     responses: {
       200: { description: 'The recorded decision', schema: approvalRecord },
-      400: error('Malformed JSON or an invalid body'),
+      400: error('Malformed JSON, an invalid body, or an option the request does not offer'),
       ...AUTH_ERRORS,
       403: error('The key’s role may not approve, the approver asked for the work, or is not in the tier’s group'),
       404: error('No such request for this key’s tenant'),
@@ -350,5 +379,29 @@ export const ROUTES = {
     summary: "Every agent of the key's tenant with its costs, and the tenant total against always-on.",
     permission: 'view',
     responses: { 200: { description: 'Costs so far', schema: agentSchemas.tenantCosts }, ...AUTH_ERRORS },
+  },
+  forgetMemory: {
+    operationId: 'forgetMemory',
+    method: 'DELETE',
+    url: '/v1/memory',
+    summary: "Forget memory of this key's tenant (admin only; retention, GDPR erasure): one memory by id, an agent's, an agent type's, or all of it, cold tier included. Audited.",
+    permission: 'administer',
+    body: forgetMemoryBody,
+    responses: {
+      200: { description: 'What was forgotten (0 when nothing matched: forgetting again is harmless)', schema: memoryForgotten },
+      400: error('Malformed JSON, an unknown field, or not exactly one of id, agentId, agentType, all'),
+      ...AUTH_ERRORS,
+      403: error('Only an admin key may forget memory'),
+      415: error('The body is not application/json'),
+    },
+  },
+  searchMemory: {
+    operationId: 'searchMemory',
+    method: 'GET',
+    url: '/v1/memory/search',
+    summary: "The key's tenant's memories closest in meaning to q (every agent's), best first.",
+    permission: 'view',
+    query: memorySearchQuery,
+    responses: { 200: { description: 'The memories, best first', schema: memorySearchResults }, 400: error('q missing or too long, an unknown kind, k out of range'), ...AUTH_ERRORS },
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -6,13 +6,14 @@ import type { Db } from '../../infra/db/pool.js';
 import { approvalWorkflowId } from '../../core/decisions/requests.js';
 import { decideUpdate } from '../../workflows/approval/messages.js';
 import { can, type Principal } from '../auth/roles.js';
-import { conflict, forbidden, notFound, type ApiError } from '../errors.js';
+import { badRequest, conflict, forbidden, notFound, type ApiError } from '../errors.js';
 import type { ApprovalRequest } from '../schemas.js';
 import { describeTask } from './temporal.js';
 
 /**
  * A decision on a task's pending approval, through the workflow's `decide` update. Its validator refuses before
- * anything is recorded in the workflow (`not_waiting: …` → 409, `forbidden: …` → 403, e.g. self-approval); the
+ * anything is recorded in the workflow (`not_waiting: …` → 409, `forbidden: …` → 403, e.g. self-approval, `invalid: …`
+ * → 400, an option the request does not offer); the
  * update waits until the workflow accepted the decision, so the answer is the recorded decision.
  */
 export async function decideApproval(deps: { temporal: Client; db: Db }, principal: Principal, taskId: string, request: ApprovalRequest): Promise<ApprovalRecord> {
@@ -24,7 +25,7 @@ export async function decideApproval(deps: { temporal: Client; db: Db }, princip
   const { handle, description } = await describeTask(deps.temporal, principal.tenant, taskId);
   if (description.status.name !== 'RUNNING') return refuse(notWaiting(`the task is closed (${description.status.name})`));
   try {
-    return await handle.executeUpdate(decideUpdate, { args: [{ decision: request.decision, approverId: principal.name, comment: request.comment }] });
+    return await handle.executeUpdate(decideUpdate, { args: [{ decision: request.decision, approverId: principal.name, comment: request.comment, ...(request.option ? { option: request.option } : {}) }] });
   } catch (error) {
     // The run closed between describe and update.
     if (error instanceof WorkflowNotFoundError) return refuse(notWaiting('the task is closed'));
@@ -52,7 +53,7 @@ export async function decideRequest(deps: { temporal: Client; db: Db }, principa
   });
   if (description.status.name !== 'RUNNING') return refuse(notWaiting(`the request is closed (${description.status.name})`));
   try {
-    return await handle.executeUpdate(decideUpdate, { args: [{ decision: request.decision, approverId: principal.name, comment: request.comment }] });
+    return await handle.executeUpdate(decideUpdate, { args: [{ decision: request.decision, approverId: principal.name, comment: request.comment, ...(request.option ? { option: request.option } : {}) }] });
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return refuse(notWaiting('the request is closed'));
     const refusal = error instanceof WorkflowUpdateFailedError ? validatorRefusal(error) : undefined;
@@ -72,6 +73,7 @@ function validatorRefusal(error: WorkflowUpdateFailedError): ApiError | undefine
   const detail = rest.join(': ') || message;
   if (kind === 'not_waiting') return notWaiting(detail);
   if (kind === 'forbidden') return forbidden(detail);
+  if (kind === 'invalid') return badRequest(detail, 'option');
   return undefined;
 }
 
@@ -82,7 +84,7 @@ async function recordRefusal(db: Db, principal: Principal, taskId: string, reque
     taskId,
     kind: 'approval.refused',
     actor: principal.name,
-    details: { via: 'api', decision: request.decision, status: error.statusCode, code: error.code, reason: error.message, keyId: principal.keyId, role: principal.role },
+    details: { via: 'api', decision: request.decision, option: request.option ?? null, status: error.statusCode, code: error.code, reason: error.message, keyId: principal.keyId, role: principal.role },
     // Each refusal is its own fact: a random key, never deduplicated against another attempt.
     idempotencyKey: `api:approval.refused:${randomUUID()}`,
   });

@@ -52,9 +52,28 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/** A person's decision as a memory note the agent can learn from. */
-export function feedbackNote(input: { decision: 'approve' | 'reject'; approverId: string; comment?: string; reason: 'human' | 'timeout' }): string {
+/** A person's decision as a memory note the agent can learn from; `proposed` is the option the agents put forward. */
+export function feedbackNote(
+  input: { decision: 'approve' | 'reject'; approverId: string; comment?: string; reason: 'human' | 'timeout'; option?: string },
+  proposed?: string,
+): string {
   if (input.reason === 'timeout') return 'nobody decided in time; the safe default applied';
-  const verb = input.decision === 'approve' ? 'approved as proposed' : 'corrected (rejected)';
+  const verb =
+    input.decision === 'reject'
+      ? 'corrected (rejected)'
+      : input.option !== undefined && input.option !== proposed
+        ? `corrected: chose ${input.option} over the proposed ${proposed ?? 'nothing'}`
+        : `approved as proposed${input.option ? ` (${input.option})` : ''}`;
   return `${verb} by ${input.approverId}${input.comment ? `: ${input.comment}` : ''}`;
+}
+
+/**
+ * The semantic memory note a person's decision on a request leaves behind (a consensus round, a threat response, a
+ * policy): what was asked, what the agents proposed and what the person did about it, in words a later search finds.
+ */
+export function decisionMemoryText(
+  request: { subjectKind: string; title: string; proposed?: string },
+  record: { decision: 'approve' | 'reject'; approverId: string; comment?: string; reason: 'human' | 'timeout'; option?: string },
+): string {
+  return `A person deciding a ${request.subjectKind} request ("${request.title}") ${feedbackNote(record, request.proposed)}`;
 }

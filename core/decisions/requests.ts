@@ -47,8 +47,23 @@ export interface ApprovalWorkflowInput {
   timeoutMs: number;
   /** Applied when the last tier runs out: `reject` for actions not yet taken, `approve` to keep an action already taken. */
   safeDefault: Decision;
+  /** Options the person may adopt (an escalated consensus round); absent: a plain yes/no request. */
+  options?: ApprovalOptions;
   /** A workflow to tell about decisions it relayed (the task relays its `decide` update and waits for the answer). */
   replyTo?: string;
+}
+
+/** A request's options: the person may adopt any of them; approving without one adopts the proposal. */
+export interface ApprovalOptions {
+  ids: string[];
+  proposed?: string;
+}
+
+/** What a requester learns when its request moves to a later tier (its status view shows that tier's deadline). */
+export interface ApprovalTierChange {
+  tier: number;
+  tierName: string;
+  deadline: string;
 }
 
 export type ApprovalRequestStatus = 'pending' | 'approved' | 'rejected' | 'timed_out';

@@ -96,6 +96,7 @@ export interface MemoryHit {
 export const forgetRequest = z.discriminatedUnion('scope', [
   z.object({ scope: z.literal('memory'), tenant: identifier, memoryId: z.uuid() }).strict(),
   z.object({ scope: z.literal('agent'), tenant: identifier, agentId: identifier }).strict(),
+  z.object({ scope: z.literal('agentType'), tenant: identifier, agentType: identifier }).strict(),
   z.object({ scope: z.literal('tenant'), tenant: identifier }).strict(),
 ]);
 export type ForgetRequest = z.infer<typeof forgetRequest>;

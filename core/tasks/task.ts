@@ -79,6 +79,8 @@ export type Decision = 'approve' | 'reject';
 export interface ApprovalDecisionInput {
   approverId: string;
   comment?: string;
+  /** For a request with options (an escalated consensus round): the option the person chose. */
+  option?: string;
 }
 
 export interface ApprovalRecord {
@@ -89,12 +91,17 @@ export interface ApprovalRecord {
   reason: 'human' | 'timeout';
   via: 'signal' | 'update' | 'timer';
   at: string;
+  /** The option adopted, for a request with options: the person's choice, else the agents' proposal. */
+  option?: string;
 }
 
 export interface PendingApproval {
   reasons: string[];
   requestedAt: string;
+  /** The current tier's deadline: it moves when the request escalates to a later tier. */
   deadline: string;
+  /** The approver tier the request waits at now. */
+  tier?: string;
   impact: Impact;
   confidence: number;
   effects: ProposedEffect[];

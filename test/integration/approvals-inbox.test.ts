@@ -115,6 +115,43 @@ describe('the approvals inbox API', () => {
     expect(metrics.body.humanApprovalRate).toBeGreaterThan(0);
   });
 
+  it('decides an escalated consensus round with any of its options, refusing an option the round does not offer', async () => {
+    const t = await tenantWithKeys();
+    const round = {
+      roundId: 'split-1',
+      question: 'Which team handles this?',
+      options: ['Triage the security alert', 'Reconcile the payments'],
+      voters: [{ agentType: 'selfops.secops' }, { agentType: 'finance.reconciliation' }],
+      quorum: 2,
+      minAgreement: 0.75,
+    };
+    expect((await call(t.operator, 'POST', '/v1/consensus', round)).status).toBe(202);
+    const pending = await eventually(() => call(t.viewer, 'GET', '/v1/approvals/consensus.split-1'), (r) => r.status === 200 && r.body.status === 'pending', 'the escalation');
+    const proposed = (pending.body.proposal as { option: string }).option;
+    const other = ['triage-the-security-alert', 'reconcile-the-payments'].find((o) => o !== proposed) ?? '';
+
+    const url = '/v1/approvals/consensus.split-1/decision';
+    const unknown = await call(t.approver, 'POST', url, { decision: 'approve', option: 'do-nothing' });
+    expect(unknown).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', field: 'option' } } });
+    expect(unknown.body.error?.message).toMatch(/"do-nothing" is not an option of this request/);
+    expect((await call(t.approver, 'POST', url, { decision: 'reject', option: other })).status).toBe(400);
+    const cliErr = { text: '' };
+    expect(await runCli(['reject', 'consensus.split-1', '--option', other], { ANTS_API_URL: apiUrl, ANTS_API_KEY: t.approver }, { stdout: () => undefined, stderr: (s) => (cliErr.text += s) })).toBe(2);
+    expect(cliErr.text).toContain('a rejection adopts no option');
+
+    // The person overrules the swarm's leading option through the CLI's --option.
+    const out = { text: '' };
+    const code = await runCli(['approve', 'consensus.split-1', '--option', other, '--comment', 'the other team owns it'], { ANTS_API_URL: apiUrl, ANTS_API_KEY: t.approver }, {
+      stdout: (s) => (out.text += s),
+      stderr: (s) => (out.text += s),
+    });
+    expect(code).toBe(0);
+    expect(out.text).toContain(`approved (${other}) by alice`);
+    const done = await eventually(() => call(t.viewer, 'GET', '/v1/consensus/split-1'), (r) => r.body.runStatus === 'COMPLETED', 'the round');
+    expect(done.body.round).toMatchObject({ status: 'escalated_approved', decision: other, approval: { approverId: 'alice', option: other } });
+    expect((await call(t.approver, 'POST', url, { decision: 'approve', option: other })).status).toBe(409);
+  });
+
   it('lets only an admin change delegation modes and escalation tiers, and runs consensus rounds over HTTP', async () => {
     const t = await tenantWithKeys();
     const change = { agentType: 'finance.reconciliation', mode: 'human_on_the_loop', revertWindowSeconds: 600 };
@@ -146,6 +183,7 @@ describe('the approvals inbox API', () => {
     expect(metrics.body.consensus).toMatchObject({ rounds: 1, decidedWithoutHuman: 1, labelled: 1, accuracy: 1 });
 
     const document = await (await fetch(`${apiUrl}/openapi.json`)).json() as { paths: Record<string, unknown> };
+    expect(JSON.stringify(document)).toContain('option');
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/approvals', '/v1/approvals/{id}/decision', '/v1/consensus', '/v1/consensus/{id}', '/v1/metrics/decisions']));
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkApprovalAttempt } from '../../core/decisions/approval.js';
+import { adoptedOption, checkApprovalAttempt } from '../../core/decisions/approval.js';
 import { agreementMatrix, defaultQuorum, diversifyPool, electLeader, escalationReasons, normaliseChoice, scoreConsensus, type Vote } from '../../core/decisions/consensus.js';
 import { DEFAULT_DELEGATION, humanInvolvement } from '../../core/decisions/delegation.js';
-import { adaptMinConfidence, DEFAULT_THRESHOLD_BOUNDS } from '../../core/decisions/feedback.js';
+import { adaptMinConfidence, DEFAULT_THRESHOLD_BOUNDS, feedbackNote } from '../../core/decisions/feedback.js';
 import { comparePriority, escalationChain, parseApprovalId } from '../../core/decisions/requests.js';
 
 const options = [
@@ -119,5 +119,28 @@ describe('human-in-the-loop rules', () => {
     expect(checkApprovalAttempt({ approverId: 'ann' }, { waiting: true, requestedBy: 'sue', tier })).toBeUndefined();
     expect(checkApprovalAttempt({ approverId: 'sue' }, { waiting: true, requestedBy: 'sue', subject: 'request' })).toMatchObject({ message: 'sue submitted this request and cannot approve it' });
     expect(checkApprovalAttempt({ approverId: 'ann' }, { waiting: false, requestedBy: 'sue' })).toMatchObject({ kind: 'not_waiting' });
+  });
+});
+
+describe('choosing among a request’s options', () => {
+  const round = { ids: ['block', 'monitor'], proposed: 'block' };
+  const open = (decision: 'approve' | 'reject', options: { ids: string[]; proposed?: string } | undefined = round) => ({ waiting: true, requestedBy: 'soc-bot', decision, options });
+
+  it('accepts any of the options on approval, the proposal without a pick, and refuses the rest as invalid', () => {
+    expect(checkApprovalAttempt({ approverId: 'ann', option: 'monitor' }, open('approve'))).toBeUndefined();
+    expect(checkApprovalAttempt({ approverId: 'ann' }, open('approve'))).toBeUndefined();
+    expect(adoptedOption('approve', {}, round)).toBe('block');
+    expect(adoptedOption('approve', { option: 'monitor' }, round)).toBe('monitor');
+    expect(adoptedOption('reject', {}, round)).toBeUndefined();
+    expect(checkApprovalAttempt({ approverId: 'ann', option: 'ignore' }, open('approve'))).toMatchObject({ kind: 'invalid' });
+    expect(checkApprovalAttempt({ approverId: 'ann', option: 'monitor' }, open('reject'))).toMatchObject({ kind: 'invalid' });
+    expect(checkApprovalAttempt({ approverId: 'ann', option: 'monitor' }, { waiting: true, requestedBy: 'soc-bot', decision: 'approve' })).toMatchObject({ kind: 'invalid', message: 'this request has no options to choose from' });
+    // A tie nobody broke proposes nothing: approving needs a pick.
+    expect(checkApprovalAttempt({ approverId: 'ann' }, open('approve', { ids: round.ids }))).toMatchObject({ kind: 'invalid' });
+  });
+
+  it('reads a different option as a correction in the feedback note', () => {
+    expect(feedbackNote({ decision: 'approve', approverId: 'ann', reason: 'human', option: 'monitor' }, 'block')).toBe('corrected: chose monitor over the proposed block by ann');
+    expect(feedbackNote({ decision: 'approve', approverId: 'ann', reason: 'human', option: 'block' }, 'block')).toBe('approved as proposed (block) by ann');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { setApprovalTiers } from '../../activities/decisions/policy.js';
 import { approvalWorkflowId } from '../../core/decisions/requests.js';
 import { approvalStatusQuery, approveSignal } from '../../workflows/approval/messages.js';
+import { statusQuery } from '../../workflows/task/messages.js';
 import { useTaskHarness } from '../support/harness.js';
 import { freshTenant } from '../support/stack.js';
 import { reconcileTask } from '../support/tasks.js';
@@ -46,6 +47,33 @@ describe('approval tiers', () => {
     expect(request.rows).toEqual([{ status: 'timed_out', tier: 1, tier_name: 'directors', tier_group: 'directors' }]);
     const feedback = await harness.db.query('select decision, reason, note from human_decisions where tenant_id = $1', [tenant]);
     expect(feedback.rows).toEqual([{ decision: 'reject', reason: 'timeout', note: 'nobody decided in time; the safe default applied' }]);
+  });
+
+  it('shows the current tier’s deadline in the task’s status after the request escalates', async () => {
+    const tenant = await withTiers();
+    const input = reconcileTask(tenant, { requireApproval: true, approvalTimeoutMs: HOUR });
+    const handle = await harness.start(input);
+    await harness.waitForStatus(handle, 'AWAITING_APPROVAL');
+    const first = (await handle.query(statusQuery)).pendingApproval;
+    expect(Date.parse(first?.deadline ?? '') - Date.parse(first?.requestedAt ?? '')).toBe(HOUR);
+
+    await harness.env.sleep(HOUR + 60_000); // tier 1 (directors, 3600 s) now
+    const approval = harness.env.client.workflow.getHandle(approvalWorkflowId(tenant, `task.${input.taskId}`));
+    const request = await approval.query(approvalStatusQuery);
+    expect(request).toMatchObject({ tier: 1, tierName: 'directors' });
+    let pending = (await handle.query(statusQuery)).pendingApproval;
+    for (let i = 0; i < 100 && pending?.tier !== 'directors'; i += 1) {
+      await new Promise((r) => setTimeout(r, 50));
+      pending = (await handle.query(statusQuery)).pendingApproval;
+    }
+    expect(pending).toMatchObject({ tier: 'directors', deadline: request.deadline, requestedAt: first?.requestedAt });
+    // The second tier's own window, counted from the escalation: an hour (tier 0) plus an hour (tier 1).
+    expect(Date.parse(pending?.deadline ?? '') - Date.parse(first?.requestedAt ?? '')).toBeGreaterThanOrEqual(2 * HOUR);
+    const row = await harness.db.query<{ deadline: Date }>('select deadline from approval_requests where tenant_id = $1', [tenant]);
+    expect(row.rows[0]?.deadline.toISOString()).toBe(pending?.deadline);
+
+    await approval.signal(approveSignal, { approverId: 'dora' });
+    expect((await handle.result()).status).toBe('COMPLETED');
   });
 
   it('lets only the current tier’s group decide: refusals are audited, a later tier changes who may approve', async () => {

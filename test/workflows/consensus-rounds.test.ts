@@ -5,7 +5,8 @@ import { approvalWorkflowId } from '../../core/decisions/requests.js';
 import { consensusWorkflowId, type ConsensusWorkflowInput } from '../../core/decisions/rounds.js';
 import { TASK_QUEUES } from '../../core/tasks/queues.js';
 import type { Db } from '../../infra/db/pool.js';
-import { decideUpdate } from '../../workflows/approval/messages.js';
+import { inTenant } from '../../activities/memory/tenant-tx.js';
+import { approveSignal, decideUpdate, type DecideUpdateInput } from '../../workflows/approval/messages.js';
 import { consensusStatusQuery } from '../../workflows/consensus/messages.js';
 import type { consensusWorkflow } from '../../workflows/index.js';
 import { startInProcessPools, type InProcessPools } from '../../workers/in-process.js';
@@ -131,6 +132,51 @@ describe('consensusWorkflow', () => {
     const result = await handle.result();
     expect(result).toMatchObject({ status: 'escalated_approved', decision: 'block', approval: { approverId: 'lead', via: 'update' } });
     expect(result.dissent.map((d) => d.voter)).toEqual(['model:monitor-95']);
+  });
+
+  it('lets the person adopt any option (validated against the round’s) and remembers the correction once', async () => {
+    const tenant = freshTenant('cons');
+    const input = round(tenant, [model('block-90'), model('block-80'), model('monitor-95')]);
+    const handle = await run(input);
+    const approval = env.client.workflow.getHandle(approvalWorkflowId(tenant, `consensus.${input.roundId}`));
+    for (let i = 0; i < 100 && (await db.query('select 1 from approval_requests where tenant_id = $1', [tenant])).rowCount === 0; i += 1) await new Promise((r) => setTimeout(r, 100));
+
+    const refusal = (attempt: DecideUpdateInput) =>
+      approval.executeUpdate(decideUpdate, { args: [attempt] }).then(
+        () => 'accepted',
+        (e: unknown) => String((e as Error).cause ?? e),
+      );
+    expect(await refusal({ decision: 'approve', approverId: 'lead', option: 'ignore' })).toMatch(/invalid: "ignore" is not an option of this request \(block, monitor\)/);
+    expect(await refusal({ decision: 'reject', approverId: 'lead', option: 'monitor' })).toMatch(/invalid: a rejection adopts no option/);
+    // The signal path (Temporal UI / CLI) carries the option the same way; the leading option was block.
+    await approval.signal(approveSignal, { approverId: 'lead', option: 'monitor', comment: 'only two logins, watch first' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'escalated_approved', decision: 'monitor', approval: { approverId: 'lead', option: 'monitor', via: 'signal' } });
+    const stored = await db.query('select status, decision from consensus_rounds where tenant_id = $1', [tenant]);
+    expect(stored.rows).toEqual([{ status: 'escalated_approved', decision: 'monitor' }]);
+    const feedback = await db.query<{ note: string }>('select note from human_decisions where tenant_id = $1', [tenant]);
+    expect(feedback.rows[0]?.note).toBe('corrected: chose monitor over the proposed block by lead: only two logins, watch first');
+
+    // The decision is a semantic memory note of the tenant, keyed on the request: storing it again writes nothing new.
+    const notes = () =>
+      inTenant(db, tenant, async (client) =>
+        (await client.query<{ source_key: string; content: string; metadata: Record<string, unknown> }>('select source_key, content, metadata from semantic_memories where tenant_id = $1', [tenant])).rows,
+      );
+    // The note is filed by its own workflow, after the round has resumed.
+    const noteRun = env.client.workflow.getHandle(`decision-memory:${tenant}:consensus.${input.roundId}`);
+    expect(await noteRun.result()).toMatchObject({ created: true });
+    const [note, ...others] = await notes();
+    expect(others).toEqual([]);
+    expect(note).toMatchObject({ source_key: `approval:consensus.${input.roundId}:decision`, metadata: { source: 'human', decision: 'approve', option: 'monitor', proposed: 'block' } });
+    expect(note?.content).toContain('chose monitor over the proposed block by lead: only two logins, watch first');
+    const again = await env.client.workflow.start('approvalWorkflow', {
+      workflowId: `again-${input.roundId}`,
+      taskQueue: TASK_QUEUES.workflows,
+      args: [{ tenant, approvalId: `consensus.${input.roundId}`, subject: { kind: 'consensus', id: input.roundId }, title: 'again', severity: 'low', requestedBy: 'soc-bot', context: { summary: 's', reasons: [], details: {} }, proposal: {}, options: { ids: ['block', 'monitor'], proposed: 'block' }, timeoutMs: 60_000, safeDefault: 'reject' }],
+    });
+    await again.signal(approveSignal, { approverId: 'lead', comment: 'same request, decided again' });
+    expect(await again.result()).toMatchObject({ record: { option: 'block' } });
+    expect(await notes()).toEqual([note]);
   });
 
   it('escalates when the quorum is not reached, and the safe default rejects when nobody decides', async () => {

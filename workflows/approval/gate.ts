@@ -1,16 +1,16 @@
 import { ApplicationFailure, condition, setHandler, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { checkApprovalAttempt, refusalMessage } from '../../core/decisions/approval.js';
-import { approvalWorkflowId, type ApprovalOutcome, type ApprovalWorkflowInput } from '../../core/decisions/requests.js';
+import { approvalWorkflowId, type ApprovalOutcome, type ApprovalTierChange, type ApprovalWorkflowInput } from '../../core/decisions/requests.js';
 import type { JsonObject } from '../../core/tasks/json.js';
 import type { ApprovalDecisionInput, Decision } from '../../core/tasks/task.js';
-import { approvalAnswerSignal, approveSignal, decideUpdate, rejectSignal, relayDecisionSignal, type RelayAnswer } from './messages.js';
+import { approvalAnswerSignal, approvalTierChangedSignal, approveSignal, decideUpdate, rejectSignal, relayDecisionSignal, type RelayAnswer } from './messages.js';
 import { approvalWorkflow } from './workflow.js';
 
 export interface HumanGate {
   /** True while a request is open and undecided. */
   readonly waiting: boolean;
-  /** Starts the `approvalWorkflow` child for this request and waits for its outcome. */
-  ask(request: Omit<ApprovalWorkflowInput, 'replyTo'>, whenOpen: () => void): Promise<ApprovalOutcome>;
+  /** Starts the `approvalWorkflow` child for this request and waits for its outcome; `onTierChange` hears escalations. */
+  ask(request: Omit<ApprovalWorkflowInput, 'replyTo'>, whenOpen: () => void, onTierChange?: (change: ApprovalTierChange) => void): Promise<ApprovalOutcome>;
 }
 
 export interface HumanGateOptions {
@@ -32,6 +32,7 @@ export function registerHumanGate(options: HumanGateOptions): HumanGate {
   let refusals = 0;
   let relays = 0;
   const answers = new Map<string, RelayAnswer>();
+  let tierListener: ((change: ApprovalTierChange) => void) | undefined;
   const waiting = () => child !== undefined && !closed;
   const localRefusal = (attempt: ApprovalDecisionInput) => checkApprovalAttempt(attempt, { waiting: waiting(), requestedBy: options.requestedBy });
 
@@ -43,12 +44,22 @@ export function registerHumanGate(options: HumanGateOptions): HumanGate {
       await options.auditRefusal(attempt.approverId || 'unknown', { via: 'signal', decision, reason: refusal?.message ?? 'nothing is pending' }, refusals);
       return;
     }
-    await child.signal(relayDecisionSignal, { ...attempt, decision, via: 'signal' });
+    const relayed = await child.signal(relayDecisionSignal, { ...attempt, decision, via: 'signal' }).then(
+      () => true,
+      () => false,
+    );
+    if (!relayed) {
+      refusals += 1;
+      await options.auditRefusal(attempt.approverId || 'unknown', { via: 'signal', decision, reason: 'the request closed before this decision arrived' }, refusals);
+    }
   };
   setHandler(approveSignal, onSignal('approve'));
   setHandler(rejectSignal, onSignal('reject'));
   setHandler(approvalAnswerSignal, (answer) => {
     answers.set(answer.attemptId, answer);
+  });
+  setHandler(approvalTierChangedSignal, (change) => {
+    if (waiting()) tierListener?.(change);
   });
   setHandler(
     decideUpdate,
@@ -56,7 +67,12 @@ export function registerHumanGate(options: HumanGateOptions): HumanGate {
       if (!child) throw ApplicationFailure.nonRetryable('not_waiting: nothing is pending');
       relays += 1;
       const attemptId = `${options.workflowId}:${relays}`;
-      await child.signal(relayDecisionSignal, { ...attempt, via: 'update', attemptId });
+      // The request may close between the validator and this relay (a decision just landed): that is "not waiting".
+      const relayed = await child.signal(relayDecisionSignal, { ...attempt, via: 'update', attemptId }).then(
+        () => true,
+        () => false,
+      );
+      if (!relayed) throw ApplicationFailure.nonRetryable('not_waiting: the request closed before this decision arrived');
       await condition(() => answers.has(attemptId) || closed);
       const answer = answers.get(attemptId);
       if (answer?.record) return answer.record;
@@ -74,8 +90,9 @@ export function registerHumanGate(options: HumanGateOptions): HumanGate {
     get waiting() {
       return waiting();
     },
-    async ask(request, whenOpen) {
+    async ask(request, whenOpen, onTierChange) {
       closed = false;
+      tierListener = onTierChange;
       child = await startChild(approvalWorkflow, {
         workflowId: approvalWorkflowId(request.tenant, request.approvalId),
         args: [{ ...request, replyTo: options.workflowId }],

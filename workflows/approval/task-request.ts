@@ -44,6 +44,11 @@ export async function askForTask(gate: HumanGate, { input, plan, verified, pendi
       safeDefault,
     },
     whenOpen,
+    // The task's status view holds this same object: after an escalation it shows the current tier's deadline.
+    (change) => {
+      pending.deadline = change.deadline;
+      pending.tier = change.tierName;
+    },
   );
   return outcome.record;
 }

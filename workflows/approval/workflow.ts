@@ -2,18 +2,33 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  log,
+  ParentClosePolicy,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
+  WorkflowIdReusePolicy,
 } from '@temporalio/workflow';
 import type { DecisionsActivities } from '../../activities/decisions/activities.js';
-import { checkApprovalAttempt, refusalMessage, type ApprovalRefusal } from '../../core/decisions/approval.js';
+import { adoptedOption, checkApprovalAttempt, refusalMessage, type ApprovalRefusal } from '../../core/decisions/approval.js';
+import { decisionMemoryText } from '../../core/decisions/feedback.js';
 import { escalationChain, statusOf, type ApprovalOutcome, type ApprovalTier, type ApprovalView, type ApprovalWorkflowInput } from '../../core/decisions/requests.js';
 import type { ApprovalDecisionInput, ApprovalRecord, Decision } from '../../core/tasks/task.js';
 import { DECISION_STEP } from './activity-options.js';
-import { approvalAnswerSignal, approvalStatusQuery, approveSignal, decideUpdate, rejectSignal, relayDecisionSignal, type RelayAnswer } from './messages.js';
+import {
+  approvalAnswerSignal,
+  approvalStatusQuery,
+  approvalTierChangedSignal,
+  approveSignal,
+  decideUpdate,
+  rejectSignal,
+  relayDecisionSignal,
+  type RelayAnswer,
+} from './messages.js';
+import { decisionMemoryWorkflow, decisionMemoryWorkflowId } from './remember.js';
 import { approvalSearchAttributes, approvalStatusAttribute } from './search-attributes.js';
 
 const decisions = proxyLocalActivities<DecisionsActivities>(DECISION_STEP);
@@ -49,11 +64,19 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
     return found;
   }
 
-  const check = (attempt: ApprovalDecisionInput): ApprovalRefusal | undefined =>
-    checkApprovalAttempt(attempt, { waiting: record === undefined, requestedBy: input.requestedBy, subject: input.subject.kind === 'task' ? 'task' : 'request', tier: currentTier() });
+  const check = (attempt: ApprovalDecisionInput, decision: Decision): ApprovalRefusal | undefined =>
+    checkApprovalAttempt(attempt, {
+      waiting: record === undefined,
+      requestedBy: input.requestedBy,
+      subject: input.subject.kind === 'task' ? 'task' : 'request',
+      tier: currentTier(),
+      decision,
+      options: input.options,
+    });
 
   const accept = (choice: Decision, attempt: ApprovalDecisionInput, via: ApprovalRecord['via']): ApprovalRecord => {
-    record = { decision: choice, approverId: attempt.approverId, comment: attempt.comment, reason: 'human', via, at: new Date().toISOString() };
+    const option = adoptedOption(choice, attempt, input.options);
+    record = { decision: choice, approverId: attempt.approverId, comment: attempt.comment, reason: 'human', via, at: new Date().toISOString(), ...(option ? { option } : {}) };
     return record;
   };
 
@@ -63,7 +86,7 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
   };
 
   const attemptDecision = async (choice: Decision, attempt: ApprovalDecisionInput, via: 'signal' | 'update', attemptId?: string) => {
-    const refusal = check(attempt);
+    const refusal = check(attempt, choice);
     if (!refusal) {
       await answer(attemptId, { record: accept(choice, attempt, via) });
       return;
@@ -81,7 +104,7 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
   setHandler(relayDecisionSignal, (relayed) => attemptDecision(relayed.decision, relayed, relayed.via, relayed.attemptId));
   setHandler(decideUpdate, (attempt) => accept(attempt.decision, attempt, 'update'), {
     validator: (attempt) => {
-      const refusal = check(attempt);
+      const refusal = check(attempt, attempt.decision);
       if (refusal) throw new Error(refusalMessage(refusal));
     },
   });
@@ -101,18 +124,71 @@ export async function approvalWorkflow(input: ApprovalWorkflowInput): Promise<Ap
     deadline = new Date(Date.now() + currentTier().timeoutMs);
     Object.assign(view, { tier, tierName: currentTier().name, deadline: deadline.toISOString() });
     describe();
-    await decisions.escalateApprovalTier.executeWithOptions({ ...DECISION_STEP, summary: `Escalate to tier ${currentTier().name}` }, [
-      { request: input, workflowId, tier, tierSpec: currentTier(), deadline: view.deadline },
+    await Promise.all([
+      decisions.escalateApprovalTier.executeWithOptions({ ...DECISION_STEP, summary: `Escalate to tier ${currentTier().name}` }, [
+        { request: input, workflowId, tier, tierSpec: currentTier(), deadline: view.deadline },
+      ]),
+      tellRequester({ tier, tierName: view.tierName, deadline: view.deadline }),
     ]);
   }
   // The safe default: what the requester said is harmless when nobody decided in time.
   const decided = record ?? { decision: input.safeDefault, approverId: 'system', comment: 'no decision before the deadline', reason: 'timeout', via: 'timer', at: new Date().toISOString() };
   const outcome: ApprovalOutcome = { record: decided, tier, tierName: currentTier().name, status: statusOf(decided) };
-  await decisions.closeApprovalRequest.executeWithOptions({ ...DECISION_STEP, summary: `Record the decision: ${outcome.status}` }, [{ request: input, workflowId, outcome }]);
   view.status = outcome.status;
   view.outcome = outcome;
   upsertSearchAttributes([approvalStatusAttribute(outcome.status)]);
   describe();
+  // The decision's record (inbox row, audit, feedback) and the start of its memory note are independent: side by side.
+  await Promise.all([
+    decisions.closeApprovalRequest.executeWithOptions({ ...DECISION_STEP, summary: `Record the decision: ${outcome.status}` }, [{ request: input, workflowId, outcome }]),
+    rememberDecision(decided),
+  ]);
   await condition(allHandlersFinished);
   return outcome;
+
+  async function tellRequester(change: { tier: number; tierName: string; deadline: string }): Promise<void> {
+    if (!input.replyTo) return;
+    // A requester that is gone has nobody to show the deadline to; the escalation itself stands.
+    await getExternalWorkflowHandle(input.replyTo)
+      .signal(approvalTierChangedSignal, change)
+      .catch((error: unknown) => log.warn('could not tell the requester about the escalation', { replyTo: input.replyTo, error: String(error) }));
+  }
+
+  /**
+   * A person's decision becomes a semantic memory note of the tenant, keyed on the request (one note workflow per
+   * request id, and one row per source key, so a retry or a second run writes one). It runs on after this workflow
+   * returns: the requester resumes without waiting for the embedding. A task's decision is left to the task's Learn
+   * step, which files the comment with the episode.
+   */
+  async function rememberDecision(decision: ApprovalRecord): Promise<void> {
+    if (decision.reason !== 'human' || input.subject.kind === 'task') return;
+    const content = decisionMemoryText({ subjectKind: input.subject.kind, title: input.title, proposed: input.options?.proposed }, decision);
+    await startChild(decisionMemoryWorkflow, {
+      workflowId: decisionMemoryWorkflowId(input.tenant, input.approvalId),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      args: [
+        {
+          kind: 'semantic',
+          tenant: input.tenant,
+          agentId: 'ants.decisions',
+          agentType: input.agentType ?? input.subject.kind,
+          sourceKey: `approval:${input.approvalId}:decision`,
+          content,
+          metadata: {
+            source: 'human',
+            approvalId: input.approvalId,
+            subjectKind: input.subject.kind,
+            subjectId: input.subject.id,
+            decision: decision.decision,
+            option: decision.option ?? null,
+            proposed: input.options?.proposed ?? null,
+            comment: decision.comment ?? null,
+          },
+        },
+      ],
+    })
+      // Already started for this request (e.g. a second run of the same request): its note exists or is on its way.
+      .catch((error: unknown) => log.info('the decision’s memory note was already started', { approvalId: input.approvalId, error: String(error) }));
+  }
 }

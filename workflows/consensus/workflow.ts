@@ -29,7 +29,7 @@ const decisions = proxyLocalActivities<DecisionsActivities>(DECISION_STEP);
  * A consensus round: every voter votes in parallel (an activity each), the round counts what arrived before its
  * timeout (late or failed voters never hold it up), and decides when the confidence-weighted score reaches the
  * threshold with a quorum. Otherwise a person decides in the shared approvalWorkflow, with the votes, rationales
- * and dissent as context. Every vote and the outcome are audited.
+ * and dissent as context, and may adopt any of the options. Every vote and the outcome are audited.
  */
 export async function consensusWorkflow(input: ConsensusWorkflowInput): Promise<ConsensusResult> {
   const workflowId = workflowInfo().workflowId;
@@ -117,6 +117,8 @@ export async function consensusWorkflow(input: ConsensusWorkflowInput): Promise<
             details: roundDetails(input, votes, failures, dissent, score.support, leader),
           },
           proposal: { option: proposal ?? null, score: score.score },
+          // The person may adopt any option, not only the leading one; approving without a pick adopts the proposal.
+          options: { ids: input.options.map((o) => o.id), ...(proposal !== undefined ? { proposed: proposal } : {}) },
           timeoutMs: input.approvalTimeoutMs,
           // Without a person, the swarm does not act on a split decision.
           safeDefault: 'reject',
@@ -125,8 +127,9 @@ export async function consensusWorkflow(input: ConsensusWorkflowInput): Promise<
     });
     view.approval = outcome.record;
     actor = outcome.record.approverId;
-    const approved = outcome.record.decision === 'approve' && proposal !== undefined;
-    view.decision = approved ? proposal : undefined;
+    const adopted = outcome.record.decision === 'approve' ? outcome.record.option : undefined;
+    const approved = adopted !== undefined;
+    view.decision = adopted;
     status = approved ? 'escalated_approved' : 'escalated_rejected';
   }
   await decisions.recordConsensusOutcome.executeWithOptions({ ...DECISION_STEP, summary: `Record the outcome: ${status}` }, [
