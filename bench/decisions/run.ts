@@ -1,19 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { approvalWorkflowId, type ApprovalWorkflowInput } from '../../core/decisions/requests.js';
 import { TASK_QUEUES } from '../../core/tasks/queues.js';
-import { loadConfig } from '../../infra/config.js';
-import { migrate } from '../../infra/db/migrate.js';
-import { createDb } from '../../infra/db/pool.js';
-import { freePort } from '../../scripts/stack/ports.js';
-import { startEmbeddedPostgres } from '../../scripts/stack/postgres.js';
-import { startDevServer } from '../../scripts/stack/temporal.js';
-import { readToolchain } from '../../scripts/stack/toolchain.js';
 import { startInProcessPools } from '../../workers/in-process.js';
+import { argument, startBenchStack } from '../support/stack.js';
 import { approveSignal } from '../../workflows/approval/messages.js';
 
 /*
@@ -23,15 +14,8 @@ import { approveSignal } from '../../workflows/approval/messages.js';
  * recorded the decision and closed), and the batch's throughput.
  *   npm run bench:decisions [-- --count 1000 --in-flight 8]
  */
-const SILENT = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const BARE_QUEUE = 'bench-bare-approvals';
 
-function argument(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive whole number`);
-  return value;
-}
 
 function percentile(sorted: number[], q: number): number {
   return Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) * 10) / 10;
@@ -87,23 +71,12 @@ async function measure(count: number, inFlight: number, start: (i: number) => Pr
 async function main(): Promise<void> {
   const count = argument('count', 1000);
   const inFlight = argument('in-flight', 8);
-  const config = loadConfig();
-  const toolchain = readToolchain(config.antsHome);
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
-  const postgres = config.DATABASE_URL
-    ? undefined
-    : await startEmbeddedPostgres({ installDir: toolchain.postgresInstallDir ?? '', dir: join(config.antsHome, 'bench', 'pg'), port: Number(process.env.ANTS_BENCH_PG_PORT ?? 55434), database: 'ants_bench' });
-  const db = createDb(config.DATABASE_URL ?? postgres?.url ?? '', 10, 'ants-bench-decisions');
-  await migrate(db);
-  const dir = mkdtempSync(join(tmpdir(), 'ants-bench-decisions-'));
-  const temporal = await startDevServer({ temporalCli: toolchain.temporalCli, port: await freePort(), uiPort: await freePort(), namespace: 'default', logFile: join(dir, 'temporal.log') });
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const connection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection });
+  const stack = await startBenchStack('decisions');
+  const { db, nativeConnection, client } = stack;
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)), logger: SILENT });
+  const bundle = await stack.bundle(fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)));
   const pools = await startInProcessPools(nativeConnection, 'default', db, { workflowBundle: bundle, sandboxThreads: 1 });
-  const bareBundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)), logger: SILENT });
+  const bareBundle = await stack.bundle(fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)));
   const bareWorker = await Worker.create({ connection: nativeConnection, taskQueue: BARE_QUEUE, workflowBundle: bareBundle });
   const bareRunning = bareWorker.run();
 
@@ -151,11 +124,7 @@ async function main(): Promise<void> {
   bareWorker.shutdown();
   await bareRunning;
   await pools.shutdown();
-  await nativeConnection.close();
-  await connection.close();
-  await temporal.stop();
-  await db.end();
-  if (postgres?.startedHere) await postgres.stop();
+  await stack.stop();
 }
 
 main().catch((error: unknown) => {
