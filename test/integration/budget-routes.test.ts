@@ -1,40 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModelStore } from '../../activities/models/store.js';
-import { createApiKey, createTenant } from '../../api/auth/keys.js';
-import type { Role } from '../../api/auth/roles.js';
 import { BUDGET_AUDIT } from '../../api/routes/budgets.js';
-import { buildApi } from '../../api/server.js';
-import type { Db } from '../../infra/db/pool.js';
-import { freshTenant, testDb } from '../support/stack.js';
+import { tenantWithKeys, useDatabaseOnlyApi } from '../support/api.js';
 
 /* GET and PUT /v1/budgets: admin-only changes, audited with what they replaced; reads of the key's own tenant only. */
 
-let db: Db;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  db = testDb();
-  // These routes never reach Temporal; a lazy connection is never opened.
-  app = buildApi({ db, temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), logLevel: 'silent' });
-  await app.ready();
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.end();
-});
-
-async function tenantKeys(): Promise<{ id: string; keys: Record<Role, string> }> {
-  const id = freshTenant('budgets');
-  await createTenant(db, id, 'budget routes');
-  const keys = {} as Record<Role, string>;
-  for (const role of ['viewer', 'operator', 'approver', 'admin'] as const) keys[role] = (await createApiKey(db, { tenant: id, name: `${role}-person`, role })).key;
-  return { id, keys };
-}
+const api = useDatabaseOnlyApi();
+const tenantKeys = () => tenantWithKeys(api.db, 'budgets');
 
 async function call(key: string | undefined, method: 'GET' | 'PUT', payload?: unknown) {
-  const response = await app.inject({
+  const response = await api.app.inject({
     method,
     url: '/v1/budgets',
     headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(typeof payload === 'string' ? { 'content-type': 'application/json' } : {}) },
@@ -44,7 +19,7 @@ async function call(key: string | undefined, method: 'GET' | 'PUT', payload?: un
 }
 
 async function budgetAudit(tenant: string) {
-  const rows = await db.query<{ actor: string; details: Record<string, unknown> }>('select actor, details from audit_log where tenant_id = $1 and kind = $2 order by id', [tenant, BUDGET_AUDIT.kind]);
+  const rows = await api.db.query<{ actor: string; details: Record<string, unknown> }>('select actor, details from audit_log where tenant_id = $1 and kind = $2 order by id', [tenant, BUDGET_AUDIT.kind]);
   return rows.rows;
 }
 
@@ -54,7 +29,7 @@ describe('/v1/budgets', () => {
     const b = await tenantKeys();
     expect(await call(a.keys.viewer, 'GET')).toEqual({ status: 200, body: { tenant: a.id, source: 'none', spentTodayUsd: 0 } });
 
-    await createModelStore(db).recordCall({
+    await createModelStore(api.db).recordCall({
       tenant: a.id, taskId: 'task-1', agentType: 'finance.reconciliation', taskType: 'reconcile_payments', step: 'reason', taskAttempt: 1, activityAttempt: 1, seq: 0,
       modelId: 'claude-haiku-4', provider: 'anthropic', deploymentId: 'anthropic-1', inputTokens: 2000, outputTokens: 500, costUsd: 0.25, latencyMs: 800, success: true,
     });
@@ -69,7 +44,7 @@ describe('/v1/budgets', () => {
     ]);
     // The other tenant sees neither the budget nor the spending.
     expect((await call(b.keys.admin, 'GET')).body).toEqual({ tenant: b.id, source: 'none', spentTodayUsd: 0 });
-    expect(await createModelStore(db).dailyBudget(b.id)).toBeUndefined();
+    expect(await createModelStore(api.db).dailyBudget(b.id)).toBeUndefined();
   });
 
   it('lets only an admin change it and refuses invalid bodies with the field, writing nothing', async () => {
@@ -86,12 +61,12 @@ describe('/v1/budgets', () => {
     expect((await call(a.keys.admin, 'PUT', {})).status).toBe(400);
     expect((await call(a.keys.admin, 'PUT', { dailyBudgetUsd: 1, tenant: 'someone-else' })).status).toBe(400);
     expect((await call(a.keys.admin, 'PUT', '{"dailyBudgetUsd": ')).status).toBe(400);
-    expect(await createModelStore(db).dailyBudget(a.id)).toBeUndefined();
+    expect(await createModelStore(api.db).dailyBudget(a.id)).toBeUndefined();
     expect(await budgetAudit(a.id)).toEqual([]);
   });
 
   it('is in the generated OpenAPI document with its permissions', async () => {
-    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { 'x-ants-permission'?: string; requestBody?: unknown }>> }>();
+    const document = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { 'x-ants-permission'?: string; requestBody?: unknown }>> }>();
     expect(document.paths['/v1/budgets']?.get?.['x-ants-permission']).toBe('view');
     expect(document.paths['/v1/budgets']?.put).toMatchObject({ 'x-ants-permission': 'administer', requestBody: { required: true } });
   });

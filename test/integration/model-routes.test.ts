@@ -1,39 +1,14 @@
-import { Client, Connection } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createModelStore, type ModelCallRecord } from '../../activities/models/store.js';
-import { createApiKey, createTenant } from '../../api/auth/keys.js';
-import type { Role } from '../../api/auth/roles.js';
-import { buildApi } from '../../api/server.js';
-import type { Db } from '../../infra/db/pool.js';
-import { freshTenant, testDb } from '../support/stack.js';
+import { tenantWithKeys, useDatabaseOnlyApi } from '../support/api.js';
 
 /* The model registry and cost routes: admin-only changes, tenant-scoped reads, validation, the generated document. */
 
-let db: Db;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  db = testDb();
-  // These routes never reach Temporal; a lazy connection is never opened.
-  app = buildApi({ db, temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), logLevel: 'silent' });
-  await app.ready();
-});
-afterAll(async () => {
-  await app?.close();
-  await db?.end();
-});
-
-async function tenantKeys(): Promise<{ id: string; keys: Record<Role, string> }> {
-  const id = freshTenant('models');
-  await createTenant(db, id, 'model routes');
-  const keys = {} as Record<Role, string>;
-  for (const role of ['viewer', 'operator', 'approver', 'admin'] as const) keys[role] = (await createApiKey(db, { tenant: id, name: `${role}-person`, role })).key;
-  return { id, keys };
-}
+const api = useDatabaseOnlyApi();
+const tenantKeys = () => tenantWithKeys(api.db, 'models');
 
 async function call(key: string, method: 'GET' | 'PUT', url: string, payload?: unknown) {
-  const response = await app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
+  const response = await api.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
   return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
 }
 
@@ -91,7 +66,7 @@ describe('/v1/models', () => {
     expect(unknownCapability).toMatchObject({ status: 400, body: { error: { field: 'capabilities.0' } } });
     const secret = await call(a.keys.admin, 'PUT', '/v1/models/ollama-llama3', { ...localModel, deployments: [{ id: 'gpu-1', apiKey: 'sk-live' }] });
     expect(secret).toMatchObject({ status: 400, body: { error: { field: 'deployments.0.apiKey' } } });
-    expect(await createModelStore(db).tenantModels(a.id)).toEqual([]);
+    expect(await createModelStore(api.db).tenantModels(a.id)).toEqual([]);
   });
 });
 
@@ -99,7 +74,7 @@ describe('/v1/costs', () => {
   it("reports the key's tenant only, per model, agent, day and task, with today's spending", async () => {
     const a = await tenantKeys();
     const b = await tenantKeys();
-    const store = createModelStore(db);
+    const store = createModelStore(api.db);
     await store.recordCall(callRecord(a.id, {}));
     await store.recordCall(callRecord(a.id, {})); // the same call again: counted once
     await store.recordCall(callRecord(a.id, { seq: 1, modelId: 'gpt-4-turbo-2024-04-09', provider: 'azure-openai', costUsd: 0.035 }));
@@ -133,11 +108,11 @@ describe('/v1/costs', () => {
     expect((await call(a.keys.viewer, 'GET', '/v1/costs?from=yesterday')).body).toMatchObject({ error: { field: 'from' } });
     expect((await call(a.keys.viewer, 'GET', '/v1/costs?groupBy=planet')).body).toMatchObject({ error: { field: 'groupBy' } });
     expect((await call(a.keys.viewer, 'GET', '/v1/costs?tenant=someone-else')).body).toMatchObject({ error: { field: 'tenant' } });
-    expect((await app.inject({ method: 'GET', url: '/v1/costs' })).statusCode).toBe(401);
+    expect((await api.app.inject({ method: 'GET', url: '/v1/costs' })).statusCode).toBe(401);
   });
 
   it('is in the generated OpenAPI document, query parameters included', async () => {
-    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>> }>();
+    const document = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }> }>> }>();
     expect(Object.keys(document.paths['/v1/models'] ?? {})).toEqual(['get']);
     expect(Object.keys(document.paths['/v1/models/{id}'] ?? {})).toEqual(['put']);
     expect(document.paths['/v1/costs']?.get?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['query:from', 'query:to', 'query:groupBy', 'query:agentType', 'query:modelId']);

@@ -1,19 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSnapshotStore, type SnapshotStore } from '../../activities/lifecycle/snapshots.js';
-import type { AgentStateView, AgentWorkflowInput } from '../../core/agents/agent.js';
-import { agentWorkflowId } from '../../core/agents/ids.js';
-import type { AgentState } from '../../core/agents/lifecycle.js';
-import { TASK_QUEUES } from '../../core/tasks/queues.js';
+import type { AgentWorkflowInput } from '../../core/agents/agent.js';
 import type { Db } from '../../infra/db/pool.js';
 import { startLifecyclePools, type InProcessPools } from '../../workers/in-process.js';
-import { assignSignal, releaseSignal, sleepSignal, stateQuery } from '../../workflows/agent/messages.js';
+import { assignSignal, releaseSignal, sleepSignal } from '../../workflows/agent/messages.js';
 import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
 import { workflowBundle } from '../support/workers.js';
+import { agentInState, agentInput, startAgent as startAgentOn, untilAgent } from '../support/agents.js';
 
 let env: TestWorkflowEnvironment;
 let db: Db;
@@ -60,25 +57,9 @@ afterAll(async () => {
   await db?.end();
 });
 
-function agentInput(tenant: string, overrides: Partial<AgentWorkflowInput> = {}): AgentWorkflowInput {
-  return { tenant, agentType: 'finance.reconciliation', instance: 1, tier: 'on_demand', keepWarm: false, capacity: 2, idleMinutes: 30, startAwake: true, ...overrides };
-}
-
-async function startAgent(input: AgentWorkflowInput) {
-  return env.client.workflow.start('agentWorkflow', { workflowId: agentWorkflowId(input.tenant, input.agentType, input.instance), taskQueue: TASK_QUEUES.workflows, args: [input] });
-}
-
-async function until(handle: WorkflowHandle, done: (view: AgentStateView) => boolean, what: string): Promise<AgentStateView> {
-  let last: AgentStateView | undefined;
-  for (let i = 0; i < 300; i += 1) {
-    last = await handle.query(stateQuery).catch(() => undefined);
-    if (last && done(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`agent ${handle.workflowId} never reached ${what}; last: ${JSON.stringify(last)}`);
-}
-
-const inState = (handle: WorkflowHandle, state: AgentState) => until(handle, (v) => v.state === state, state);
+const startAgent = (input: AgentWorkflowInput) => startAgentOn(env.client, input);
+const until = untilAgent;
+const inState = agentInState;
 
 
 describe('agent crash safety', () => {

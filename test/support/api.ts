@@ -1,0 +1,51 @@
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
+import { createApiKey, createTenant } from '../../api/auth/keys.js';
+import { ROLES, type Role } from '../../api/auth/roles.js';
+import { buildApi } from '../../api/server.js';
+import type { Db } from '../../infra/db/pool.js';
+import { freshTenant, testDb } from './stack.js';
+
+export interface DatabaseOnlyApi {
+  readonly app: FastifyInstance;
+  readonly db: Db;
+}
+
+/**
+ * The API for routes that only touch PostgreSQL (registry, costs, budgets, …): its Temporal connection is lazy and
+ * never opened. Registers its own beforeAll/afterAll.
+ */
+export function useDatabaseOnlyApi(): DatabaseOnlyApi {
+  let db: Db | undefined;
+  let app: FastifyInstance | undefined;
+  beforeAll(async () => {
+    db = testDb();
+    app = buildApi({ db, temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }), logLevel: 'silent' });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.end();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the API is used before beforeAll ran');
+    return value;
+  };
+  return {
+    get app() {
+      return ready(app);
+    },
+    get db() {
+      return ready(db);
+    },
+  };
+}
+
+/** A fresh tenant with one key per role, each named `<role>-person`. */
+export async function tenantWithKeys(db: Db, prefix: string): Promise<{ id: string; keys: Record<Role, string> }> {
+  const id = freshTenant(prefix);
+  await createTenant(db, id, `${prefix} tenant`);
+  const entries = await Promise.all(ROLES.map(async (role) => [role, (await createApiKey(db, { tenant: id, name: `${role}-person`, role })).key] as const));
+  return { id, keys: Object.fromEntries(entries) as Record<Role, string> };
+}
