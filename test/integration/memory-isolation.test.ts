@@ -1,28 +1,27 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createMemoryActivities, type MemoryActivities } from '../../activities/memory/activities.js';
-import { createLocalOnnxProvider } from '../../activities/memory/embeddings/local-onnx.js';
-import { localModelDir } from '../../activities/memory/embeddings/select.js';
-import { createEmbeddingService, type EmbeddingService } from '../../activities/memory/embeddings/service.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MemoryActivities } from '../../activities/memory/activities.js';
+import { type EmbeddingService } from '../../activities/memory/embeddings/service.js';
 import { searchKinds } from '../../activities/memory/search.js';
 import { inTenant, MEMORY_ROLE } from '../../activities/memory/tenant-tx.js';
 import { memoryFilters } from '../../core/memory/requests.js';
 import type { Db } from '../../infra/db/pool.js';
 import { clusteredVectors, insertSynthetic, SYNTHETIC_MODEL } from '../../bench/memory/synthetic.js';
-import { freshTenant, testDb } from '../support/stack.js';
+import { openLocalMemory, type LocalMemory } from '../support/memory.js';
+import { freshTenant } from '../support/stack.js';
 
 let db: Db;
 let embeddings: EmbeddingService;
 let memory: MemoryActivities;
 
+let local: LocalMemory | undefined;
+
 beforeAll(async () => {
-  db = testDb();
-  embeddings = createEmbeddingService({ provider: await createLocalOnnxProvider(localModelDir(inject('antsHome'))) });
-  memory = createMemoryActivities({ db, embeddings });
+  local = await openLocalMemory();
+  ({ db, embeddings, memory } = local);
 });
 
 afterAll(async () => {
-  await embeddings.close();
-  await db.end();
+  await local?.close();
 });
 
 describe('memory: tenant isolation (row-level security + explicit filters)', () => {

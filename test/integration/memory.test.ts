@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryActivities, type MemoryActivities } from '../../activities/memory/activities.js';
 import { embedPendingForAllTenants } from '../../activities/memory/backfill.js';
 import { createFeatureHashingProvider } from '../../activities/memory/embeddings/feature-hashing.js';
-import { createLocalOnnxProvider } from '../../activities/memory/embeddings/local-onnx.js';
-import { localModelDir } from '../../activities/memory/embeddings/select.js';
 import { createEmbeddingService, type EmbeddingService } from '../../activities/memory/embeddings/service.js';
 import type { Db } from '../../infra/db/pool.js';
-import { freshTenant, testDb } from '../support/stack.js';
-import { inject } from 'vitest';
+import { openLocalMemory, type LocalMemory } from '../support/memory.js';
+import { freshTenant } from '../support/stack.js';
 
 /**
  * The memory activities against the real PostgreSQL + pgvector and the real local model (all-MiniLM-L6-v2): texts
@@ -17,15 +15,15 @@ let db: Db;
 let embeddings: EmbeddingService;
 let memory: MemoryActivities;
 
+let local: LocalMemory | undefined;
+
 beforeAll(async () => {
-  db = testDb();
-  embeddings = createEmbeddingService({ provider: await createLocalOnnxProvider(localModelDir(inject('antsHome'))) });
-  memory = createMemoryActivities({ db, embeddings });
+  local = await openLocalMemory();
+  ({ db, embeddings, memory } = local);
 });
 
 afterAll(async () => {
-  await embeddings.close();
-  await db.end();
+  await local?.close();
 });
 
 const finance = { agentId: 'recon-1', agentType: 'finance.reconciliation' };

@@ -10,7 +10,7 @@ import { startLifecyclePools, type InProcessPools } from '../../workers/in-proce
 import { assignSignal, releaseSignal, sleepSignal } from '../../workflows/agent/messages.js';
 import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
 import { workflowBundle } from '../support/workers.js';
-import { agentInState, agentInput, startAgent as startAgentOn, untilAgent } from '../support/agents.js';
+import { agentInState as inState, agentInput, startAgent as startAgentOn, untilAgent as until } from '../support/agents.js';
 
 let env: TestWorkflowEnvironment;
 let db: Db;
@@ -58,9 +58,6 @@ afterAll(async () => {
 });
 
 const startAgent = (input: AgentWorkflowInput) => startAgentOn(env.client, input);
-const until = untilAgent;
-const inState = agentInState;
-
 
 describe('agent crash safety', () => {
   it('loses nothing when the worker dies mid-checkpoint or while the agent sleeps and wakes', async () => {

@@ -11,7 +11,7 @@ import { assignSignal, releaseSignal, sleepSignal, stateQuery, wakeUpdate } from
 import { AntsAgentState } from '../../workflows/agent/search-attributes.js';
 import { freshTenant, startTimeSkippingTemporal, testDb } from '../support/stack.js';
 import { workflowBundle } from '../support/workers.js';
-import { agentInState, agentInput, startAgent as startAgentOn, untilAgent } from '../support/agents.js';
+import { agentInState as inState, agentInput, startAgent as startAgentOn, untilAgent as until } from '../support/agents.js';
 
 let env: TestWorkflowEnvironment;
 let db: Db;
@@ -39,8 +39,6 @@ afterAll(async () => {
 });
 
 const startAgent = (input: AgentWorkflowInput) => startAgentOn(env.client, input);
-const until = untilAgent;
-const inState = agentInState;
 
 async function registryRow(tenant: string, agentId: string) {
   const rows = await db.query<{ state: string; load: number; free_capacity: number; revision: string }>('select state, load, free_capacity, revision from agents where tenant_id = $1 and agent_id = $2', [tenant, agentId]);
