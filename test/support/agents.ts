@@ -14,15 +14,16 @@ export async function startAgent(client: Client, input: AgentWorkflowInput) {
   return client.workflow.start('agentWorkflow', { workflowId: agentWorkflowId(input.tenant, input.agentType, input.instance), taskQueue: TASK_QUEUES.workflows, args: [input] });
 }
 
-/** Polls the agent's `state` query until `done` holds (or fails, naming what it waited for and the last view). */
-export async function untilAgent(handle: WorkflowHandle, done: (view: AgentStateView) => boolean, what: string): Promise<AgentStateView> {
+/** Polls the agent's `state` query until `done` holds (or fails after `withinMs`, naming what it waited for and the last view). */
+export async function untilAgent(handle: WorkflowHandle, done: (view: AgentStateView) => boolean, what: string, withinMs = 15_000): Promise<AgentStateView> {
   let last: AgentStateView | undefined;
-  for (let i = 0; i < 300; i += 1) {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
     last = await handle.query(stateQuery).catch(() => undefined);
     if (last && done(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`agent ${handle.workflowId} never reached ${what}; last: ${JSON.stringify(last)}`);
+  throw new Error(`agent ${handle.workflowId} never reached ${what} within ${withinMs} ms; last: ${JSON.stringify(last)}`);
 }
 
 export const agentInState = (handle: WorkflowHandle, state: AgentState) => untilAgent(handle, (v) => v.state === state, state);

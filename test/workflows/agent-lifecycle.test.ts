@@ -107,23 +107,4 @@ describe('agentWorkflow', () => {
     const states = await db.query<{ state: string; n: string }>("select state, count(*) as n from agents where tenant_id = $1 and agent_type = 'finance.reconciliation' group by state order by state", [tenant]);
     expect(states.rows).toEqual([{ state: 'IDLE', n: '2' }, { state: 'SLEEPING', n: '1' }]);
   });
-
-  it('continues as new before its history grows long, keeping lifecycle, memory and usage', async () => {
-    const tenant = freshTenant('agent');
-    const handle = await startAgent(agentInput(tenant, { maxHistoryEvents: 40 }));
-    await inState(handle, 'IDLE');
-    for (let i = 1; i <= 8; i += 1) {
-      await handle.signal(assignSignal, { taskId: `task-${i}` });
-      await handle.signal(releaseSignal, { taskId: `task-${i}`, tokens: 100 });
-    }
-    const view = await until(handle, (v) => v.usage.tokens === 800 && v.state === 'IDLE' && v.runs > 1, 'all eight tasks released, in a later run');
-    expect(view.runs).toBeGreaterThan(1);
-    expect(view.memory).toMatchObject({ tasksServed: 8 });
-    expect(view.revision).toBeGreaterThanOrEqual(17);
-    const { runId } = await handle.describe();
-    expect(runId).not.toBe(handle.firstExecutionRunId);
-    // The idle timer still runs in the new run.
-    await env.sleep('31m');
-    await inState(handle, 'SLEEPING');
-  });
 });
