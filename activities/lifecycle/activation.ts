@@ -96,6 +96,11 @@ export async function activateAgent({ db, temporal }: ActivationDeps, request: A
   return { agentId: agentId(request.agentType, choice.instance), workflowId, started: choice.started, previousState: choice.previousState };
 }
 
+/**
+ * Registers an instance, or brings a retired one back (a redeploy after an undeploy): its revision restarts with the
+ * new workflow, whose first publish must not be ignored as older than the retired run's last one. A live row is left
+ * to its workflow.
+ */
 export async function insertAgentRow(
   client: { query: Db['query'] },
   tenant: string,
@@ -106,7 +111,10 @@ export async function insertAgentRow(
 ): Promise<void> {
   await client.query(
     `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity)
-     values ($1, $2, $3, $4, $5, 'COLD', $6, $7, $8) on conflict (tenant_id, agent_id) do nothing`,
+     values ($1, $2, $3, $4, $5, 'COLD', $6, $7, $8)
+     on conflict (tenant_id, agent_id) do update set state = 'COLD', tier = excluded.tier, keep_warm = excluded.keep_warm, capacity = excluded.capacity,
+       load = 0, free_capacity = 0, revision = 0, updated_at = now()
+     where agents.state = 'RETIRED'`,
     [tenant, agentId(agentType, instance), agentType, instance, agentWorkflowId(tenant, agentType, instance), deployment.tier, keepWarm, deployment.capacity],
   );
 }

@@ -1,5 +1,6 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ActivationRequest } from '../../core/agents/agent.js';
+import type { AgentSettings } from '../../core/agents/lifecycle.js';
 import { agentScheduleId, agentWorkflowId } from '../../core/agents/ids.js';
 import type { RepositoryEntry } from '../../core/agents/repository/schema.js';
 import { TASK_QUEUES } from '../../core/tasks/queues.js';
@@ -125,20 +126,49 @@ export async function deployAgent(deps: { db: Db; temporal: Client }, tenant: st
     }
     const scheduleId = await upsertSchedule(deps.temporal, tenant, entry, spec);
     await client.query('update agent_deployments set schedule_id = $3 where tenant_id = $1 and agent_type = $2', [tenant, entry.agentType, scheduleId]);
-    const agents = await client.query<{ instance: number; keep_warm: boolean }>("select instance, keep_warm from agents where tenant_id = $1 and agent_type = $2 and state <> 'RETIRED' order by instance", [tenant, entry.agentType]);
+    const agents = await client.query<{ instance: number; workflow_id: string }>(
+      "select instance, workflow_id from agents where tenant_id = $1 and agent_type = $2 and state <> 'RETIRED' order by instance",
+      [tenant, entry.agentType],
+    );
     return { deployment, scheduleId, agents: agents.rows };
   });
-  for (const agent of result.agents) {
-    // startAwake (warm-pool members, always-on tiers) wakes an instance at once; the others start COLD.
-    await deps.temporal.workflow.start('agentWorkflow', {
+  const kept = result.agents.filter((agent) => agent.instance <= spec.maxInstances);
+  for (const agent of kept) {
+    // Warm-pool membership follows the instance number, so a redeploy that grows or shrinks the pool moves the
+    // boundary; startAwake (warm-pool members, always-on tiers) wakes an instance at once, the others start COLD.
+    const input = agentInput(tenant, entry.agentType, agent.instance, result.deployment, agent.instance <= spec.warmInstances);
+    const started = await deps.temporal.workflow.start('agentWorkflow', {
       workflowId: agentWorkflowId(tenant, entry.agentType, agent.instance),
       taskQueue: TASK_QUEUES.workflows,
-      args: [agentInput(tenant, entry.agentType, agent.instance, result.deployment, agent.keep_warm)],
+      args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: `${entry.agentType} #${agent.instance} · ${tenant}`,
     });
+    if (!result.deployment.created) {
+      // A running instance started from the old settings: hand it the new ones (a no-op for one just started).
+      const settings: AgentSettings = { tier: input.tier, keepWarm: input.keepWarm, capacity: input.capacity, idleMinutes: input.idleMinutes };
+      await started.signal<[AgentSettings]>('reconfigure', settings);
+    }
   }
-  return { created: result.deployment.created, scheduleId: result.scheduleId, agents: result.agents.map((a) => `${entry.agentType}-${a.instance}`) };
+  // Instances above a lowered maximum finish their tasks (checkpointing first) and retire.
+  const retired = result.agents.filter((agent) => agent.instance > spec.maxInstances);
+  for (const agent of retired) await signalRetire(deps.temporal, agent.workflow_id, 'the deployment was scaled down');
+  return {
+    created: result.deployment.created,
+    scheduleId: result.scheduleId,
+    agents: kept.map((a) => `${entry.agentType}-${a.instance}`),
+    retired: retired.map((a) => `${entry.agentType}-${a.instance}`),
+  };
+}
+
+/** Asks an instance to retire; one whose workflow has already ended has nothing left to do. */
+async function signalRetire(temporal: Client, workflowId: string, reason: string): Promise<void> {
+  await temporal.workflow
+    .getHandle(workflowId)
+    .signal<[{ reason: string }]>('retire', { reason })
+    .catch((error: unknown) => {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    });
 }
 
 /** Removes the Schedule and the triggers and retires every agent (each checkpoints first); the rows stay for costs. */
@@ -149,9 +179,7 @@ export async function undeployAgent(deps: { db: Db; temporal: Client }, tenant: 
     if (!(error instanceof ScheduleNotFoundError)) throw error;
   });
   const agents = await deps.db.query<{ agent_id: string; workflow_id: string }>("select agent_id, workflow_id from agents where tenant_id = $1 and agent_type = $2 and state <> 'RETIRED'", [tenant, agentType]);
-  for (const agent of agents.rows) {
-    await deps.temporal.workflow.getHandle(agent.workflow_id).signal('retire', { reason: 'undeployed' }).catch(() => undefined);
-  }
+  for (const agent of agents.rows) await signalRetire(deps.temporal, agent.workflow_id, 'undeployed');
   await inTransaction(deps.db, async (client) => {
     await client.query('delete from agent_event_triggers where tenant_id = $1 and agent_type = $2', [tenant, agentType]);
     await client.query('delete from agent_deployments where tenant_id = $1 and agent_type = $2', [tenant, agentType]);

@@ -43,7 +43,15 @@ export const deploymentUpdate = deployRequest.omit({ agentType: true });
 export const deploymentParams = z.object({ agentType: agentTypeName }).strict();
 
 export const deployment = z
-  .object({ tenant: z.string(), agentType: z.string(), tier: costTier, created: z.boolean(), scheduleId: z.string().nullable(), agents: z.array(z.string()) })
+  .object({
+    tenant: z.string(),
+    agentType: z.string(),
+    tier: costTier,
+    created: z.boolean(),
+    scheduleId: z.string().nullable(),
+    agents: z.array(z.string()).describe('Instances kept, running with the new settings'),
+    retired: z.array(z.string()).describe('Instances above a lowered maxInstances, retiring once their tasks are done'),
+  })
   .strict();
 export const undeployed = z.object({ tenant: z.string(), agentType: z.string(), retired: z.array(z.string()) }).strict();
 

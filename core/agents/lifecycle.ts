@@ -24,7 +24,9 @@ export type LifecycleEvent =
   | { type: 'sleep'; reason: string }
   /** The idle timer fired. */
   | { type: 'idle_timeout' }
-  | { type: 'retire'; reason: string };
+  | { type: 'retire'; reason: string }
+  /** The deployment changed (a redeploy): new tier, warm-pool membership, capacity or idle minutes. */
+  | ({ type: 'reconfigure' } & AgentSettings);
 export type LifecycleEventType = LifecycleEvent['type'];
 
 /** What the workflow must do after a transition, in order. */
@@ -60,11 +62,15 @@ export interface AgentLifecycle {
   revision: number;
 }
 
-export interface NewAgentOptions {
+/** What a deployment decides about each of its instances. */
+export interface AgentSettings {
   tier: CostTier;
   keepWarm: boolean;
   capacity: number;
   idleMinutes: number;
+}
+
+export interface NewAgentOptions extends AgentSettings {
   now: number;
 }
 
@@ -188,6 +194,16 @@ function step(agent: AgentLifecycle, event: LifecycleEvent, now: number): Transi
       if (state === 'WARMING') return refuse(agent, event, 'the agent is still warming up');
       if (state === 'ACTIVE') return { ok: true, agent: { ...agent, pending: 'sleep' }, effects: [] };
       return goToSleep(agent, now);
+    }
+    case 'reconfigure': {
+      const settings: AgentSettings = { tier: event.tier, keepWarm: event.keepWarm, capacity: event.capacity, idleMinutes: event.idleMinutes };
+      const next = { ...agent, ...settings };
+      // Now pinned awake (joined the warm pool, or became always-on) while down: wake it, so the pool holds its size.
+      // Tasks above a lowered capacity finish; new ones wait until the load is under it.
+      if (isPinnedAwake(next) && (state === 'COLD' || state === 'SLEEPING')) {
+        return { ok: true, agent: { ...moveTo(next, 'WARMING', now), wakes: agent.wakes + 1 }, effects: [{ kind: 'restore' }] };
+      }
+      return { ok: true, agent: next, effects: [] };
     }
     case 'retire': {
       if (state === 'ACTIVE') return { ok: true, agent: { ...agent, pending: 'retire' }, effects: [] };

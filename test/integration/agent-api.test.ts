@@ -133,4 +133,37 @@ describe('deploy, activation and costs', () => {
     await eventually(async () => (await env.client.workflow.getHandle(`agent:${tenant}:retail.inventory:1`).describe()).status.name === 'COMPLETED', 'retirement');
     await expect(env.client.schedule.getHandle(agentScheduleId(tenant, 'retail.inventory')).describe()).rejects.toThrow();
   });
+
+  it('redeploys running agents with the new settings, retires those above a lowered maximum, and brings them back after an undeploy', async () => {
+    const { tenant, key } = await operatorKey();
+    const agentType = 'finance.reconciliation';
+    const first = await call(key, 'POST', '/v1/agents/deploy', { agentType, lifecycle: 'on_demand', warmInstances: 2, maxInstances: 3, capacity: 2, idleMinutes: 30 });
+    expect(first).toMatchObject({ status: 201, body: { created: true, agents: [`${agentType}-1`, `${agentType}-2`] } });
+    await eventually(async () => (await agentState(tenant, agentType, 2)).state === 'IDLE', 'both warm instances up');
+
+    const shrunk = await call(key, 'PUT', `/v1/agents/deployments/${agentType}`, { lifecycle: 'on_demand', warmInstances: 1, maxInstances: 1, capacity: 4, idleMinutes: 10 });
+    expect(shrunk).toMatchObject({ status: 200, body: { created: false, agents: [`${agentType}-1`], retired: [`${agentType}-2`] } });
+    await eventually(async () => {
+      const one = await agentState(tenant, agentType, 1);
+      return one.capacity === 4 && one.idleMinutes === 10 && one.keepWarm && one.state === 'IDLE';
+    }, 'instance 1 running with the new capacity and idle minutes');
+    await eventually(async () => (await env.client.workflow.getHandle(`agent:${tenant}:${agentType}:2`).describe()).status.name === 'COMPLETED', 'instance 2 retired');
+
+    // Instance 1 leaves the warm pool: its idle timer now applies, with the new idle minutes.
+    await call(key, 'PUT', `/v1/agents/deployments/${agentType}`, { lifecycle: 'on_demand', warmInstances: 0, maxInstances: 2, capacity: 4, idleMinutes: 10 });
+    await eventually(async () => {
+      const one = await agentState(tenant, agentType, 1);
+      return !one.keepWarm && one.sleepsAt !== null;
+    }, 'instance 1 out of the warm pool, with a sleep deadline');
+
+    await call(key, 'POST', `/v1/agents/deployments/${agentType}/undeploy`);
+    await eventually(async () => (await env.client.workflow.getHandle(`agent:${tenant}:${agentType}:1`).describe()).status.name === 'COMPLETED', 'instance 1 retired');
+    const again = await call(key, 'POST', '/v1/agents/deploy', { agentType, lifecycle: 'on_demand', warmInstances: 2, maxInstances: 2 });
+    expect(again).toMatchObject({ status: 201, body: { agents: [`${agentType}-1`, `${agentType}-2`] } });
+    await eventually(async () => (await agentState(tenant, agentType, 2)).state === 'IDLE', 'the warm pool back after the undeploy');
+    await eventually(async () => {
+      const rows = await db.query<{ state: string }>('select state from agents where tenant_id = $1 and agent_type = $2 order by instance', [tenant, agentType]);
+      return rows.rows.map((r) => r.state).join() === 'IDLE,IDLE';
+    }, 'the registry showing both instances running again');
+  });
 });

@@ -44,6 +44,7 @@ const EVENTS: Record<LifecycleEventType, LifecycleEvent> = {
   sleep: { type: 'sleep', reason: 'operator' },
   idle_timeout: { type: 'idle_timeout' },
   retire: { type: 'retire', reason: 'undeploy' },
+  reconfigure: { type: 'reconfigure', tier: 'on_demand', keepWarm: false, capacity: 3, idleMinutes: 10 },
 };
 
 /**
@@ -51,12 +52,12 @@ const EVENTS: Record<LifecycleEventType, LifecycleEvent> = {
  * leads to, or `refused`. ACTIVE + sleep/retire stay ACTIVE with the request pending until the last task ends.
  */
 const TABLE: Record<AgentState, Record<LifecycleEventType, AgentState | 'refused'>> = {
-  COLD: { assign: 'WARMING', release: 'refused', wake: 'WARMING', warmed: 'refused', sleep: 'refused', idle_timeout: 'refused', retire: 'RETIRED' },
-  WARMING: { assign: 'WARMING', release: 'refused', wake: 'WARMING', warmed: 'IDLE', sleep: 'refused', idle_timeout: 'refused', retire: 'RETIRED' },
-  IDLE: { assign: 'ACTIVE', release: 'refused', wake: 'IDLE', warmed: 'refused', sleep: 'SLEEPING', idle_timeout: 'SLEEPING', retire: 'RETIRED' },
-  ACTIVE: { assign: 'ACTIVE', release: 'IDLE', wake: 'ACTIVE', warmed: 'refused', sleep: 'ACTIVE', idle_timeout: 'refused', retire: 'ACTIVE' },
-  SLEEPING: { assign: 'WARMING', release: 'refused', wake: 'WARMING', warmed: 'refused', sleep: 'refused', idle_timeout: 'refused', retire: 'RETIRED' },
-  RETIRED: { assign: 'refused', release: 'refused', wake: 'refused', warmed: 'refused', sleep: 'refused', idle_timeout: 'refused', retire: 'refused' },
+  COLD: { assign: 'WARMING', release: 'refused', wake: 'WARMING', warmed: 'refused', sleep: 'refused', idle_timeout: 'refused', retire: 'RETIRED', reconfigure: 'COLD' },
+  WARMING: { assign: 'WARMING', release: 'refused', wake: 'WARMING', warmed: 'IDLE', sleep: 'refused', idle_timeout: 'refused', retire: 'RETIRED', reconfigure: 'WARMING' },
+  IDLE: { assign: 'ACTIVE', release: 'refused', wake: 'IDLE', warmed: 'refused', sleep: 'SLEEPING', idle_timeout: 'SLEEPING', retire: 'RETIRED', reconfigure: 'IDLE' },
+  ACTIVE: { assign: 'ACTIVE', release: 'IDLE', wake: 'ACTIVE', warmed: 'refused', sleep: 'ACTIVE', idle_timeout: 'refused', retire: 'ACTIVE', reconfigure: 'ACTIVE' },
+  SLEEPING: { assign: 'WARMING', release: 'refused', wake: 'WARMING', warmed: 'refused', sleep: 'refused', idle_timeout: 'refused', retire: 'RETIRED', reconfigure: 'SLEEPING' },
+  RETIRED: { assign: 'refused', release: 'refused', wake: 'refused', warmed: 'refused', sleep: 'refused', idle_timeout: 'refused', retire: 'refused', reconfigure: 'refused' },
 };
 
 describe('agent lifecycle state machine', () => {
@@ -139,6 +140,31 @@ describe('agent lifecycle state machine', () => {
     expect(alwaysOn.ok || alwaysOn.reason).toMatch(/never sleep/);
     // A warm-pool member can still be put to sleep on purpose.
     expect(accept(agentIn('IDLE', { keepWarm: true }), EVENTS.sleep, T0).agent.state).toBe('SLEEPING');
+  });
+
+  it('a redeploy reconfigures a running instance: joining the warm pool wakes it, leaving it lets the idle timer act', () => {
+    const settings = { tier: 'on_demand' as const, capacity: 2, idleMinutes: 30 };
+    const joined = accept(agentIn('SLEEPING'), { type: 'reconfigure', ...settings, keepWarm: true }, T0);
+    expect(joined.agent).toMatchObject({ state: 'WARMING', keepWarm: true, wakes: 2 });
+    expect(joined.effects).toEqual([{ kind: 'restore' }]);
+    const alwaysOn = accept(agentIn('COLD'), { type: 'reconfigure', ...settings, tier: 'always_on', keepWarm: false }, T0);
+    expect(alwaysOn.agent.state).toBe('WARMING');
+
+    const warmIdle = agentIn('IDLE', { keepWarm: true });
+    expect(sleepDeadline(warmIdle)).toBeNull();
+    const left = accept(warmIdle, { type: 'reconfigure', ...settings, keepWarm: false, idleMinutes: 5 }, T0 + MIN);
+    expect(left.agent.state).toBe('IDLE');
+    expect(sleepDeadline(left.agent)).toBe(T0 + 5 * MIN);
+  });
+
+  it('a lowered capacity lets running tasks finish and takes new ones only under it', () => {
+    const full = accept(agentIn('ACTIVE'), EVENTS.assign, T0).agent;
+    const shrunk = accept(full, { type: 'reconfigure', tier: 'on_demand', keepWarm: false, capacity: 1, idleMinutes: 30 }, T0).agent;
+    expect(shrunk.tasks).toHaveLength(2);
+    expect(freeCapacity(shrunk)).toBe(0);
+    expect(transition(shrunk, { type: 'assign', taskId: 'task-3' }, T0).ok).toBe(false);
+    const one = accept(accept(shrunk, EVENTS.release, T0).agent, { type: 'release', taskId: 'task-2' }, T0).agent;
+    expect(accept(one, { type: 'assign', taskId: 'task-3' }, T0).agent.tasks).toEqual(['task-3']);
   });
 
   it('meters running and sleeping time and the tokens reported on release', () => {

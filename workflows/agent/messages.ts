@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AgentStateView } from '../../core/agents/agent.js';
+import type { AgentSettings } from '../../core/agents/lifecycle.js';
 
 /**
  * The messages `agentWorkflow` answers. Signals drive the lifecycle from anywhere (the marketplace, schedules, the
@@ -27,6 +28,8 @@ export const releaseSignal = defineSignal<[ReleaseInput]>('release');
 export const wakeSignal = defineSignal<[WakeInput]>('wake');
 export const sleepSignal = defineSignal<[ReasonInput]>('sleep');
 export const retireSignal = defineSignal<[ReasonInput]>('retire');
+/** A redeploy's new settings for this instance (sent by the deploy endpoint to every running instance). */
+export const reconfigureSignal = defineSignal<[AgentSettings]>('reconfigure');
 
 export const wakeUpdate = defineUpdate<AgentStateView, [WakeInput]>('wakeNow');
 

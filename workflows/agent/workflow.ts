@@ -16,7 +16,7 @@ import { agentId as agentIdOf } from '../../core/agents/ids.js';
 import { freeCapacity, newAgent, RUNNING_STATES, sleepDeadline, transition, type LifecycleEvent } from '../../core/agents/lifecycle.js';
 import { rememberRelease, rememberWake } from '../../core/agents/memory.js';
 import { REGISTRY_STEP, SNAPSHOT_STEP } from './activity-options.js';
-import { assignSignal, releaseSignal, retireSignal, sleepSignal, stateQuery, wakeSignal, wakeUpdate } from './messages.js';
+import { assignSignal, reconfigureSignal, releaseSignal, retireSignal, sleepSignal, stateQuery, wakeSignal, wakeUpdate } from './messages.js';
 import { agentSearchAttributes, agentStateAttribute } from './search-attributes.js';
 
 const registry = proxyActivities<RegistryActivities>(REGISTRY_STEP);
@@ -85,6 +85,7 @@ export async function agentWorkflow(input: AgentWorkflowInput): Promise<AgentSta
   setHandler(wakeSignal, ({ reason, keepAliveMinutes }) => void queue.push({ type: 'wake', reason, keepAliveMinutes }));
   setHandler(sleepSignal, ({ reason }) => void queue.push({ type: 'sleep', reason }));
   setHandler(retireSignal, ({ reason }) => void queue.push({ type: 'retire', reason }));
+  setHandler(reconfigureSignal, ({ tier, keepWarm, capacity, idleMinutes }) => void queue.push({ type: 'reconfigure', tier, keepWarm, capacity, idleMinutes }));
   setHandler(stateQuery, view);
   setHandler(
     wakeUpdate,
@@ -103,7 +104,7 @@ export async function agentWorkflow(input: AgentWorkflowInput): Promise<AgentSta
   );
 
   const publish = async () => {
-    setCurrentDetails(`**${lifecycle.state}** · ${lifecycle.tasks.length}/${lifecycle.capacity} tasks · ${input.tier}${lifecycle.keepWarm ? ' · warm pool' : ''}`);
+    setCurrentDetails(`**${lifecycle.state}** · ${lifecycle.tasks.length}/${lifecycle.capacity} tasks · ${lifecycle.tier}${lifecycle.keepWarm ? ' · warm pool' : ''}`);
     await registry.publishAgentState.executeWithOptions({ ...REGISTRY_STEP, summary: `Publish ${lifecycle.state} r${lifecycle.revision}` }, [record()]);
   };
 
