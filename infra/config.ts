@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { describeIssues } from '../core/validation.js';
 
 /**
  * Every setting ANTS reads from the environment, validated once at start so a typo fails loudly instead of
@@ -70,7 +71,7 @@ export type AntsConfig = z.infer<typeof configSchema> & { antsHome: string };
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AntsConfig {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const problems = describeIssues(parsed.error);
     throw new Error(`invalid configuration: ${problems}`);
   }
   const config = parsed.data;

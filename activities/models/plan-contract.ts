@@ -5,6 +5,7 @@ import type { ReasonRequest } from '../../core/tasks/steps.js';
 import { jsonObject } from '../../core/tasks/submission.js';
 import type { Plan } from '../../core/tasks/task.js';
 import type { ChatMessage, ChatRequest, ChatResponse, ChatTool } from './providers/chat.js';
+import { describeIssues } from '../../core/validation.js';
 
 /*
  * How a model's answer becomes a Plan, whichever model answers: the model is asked for one JSON plan restricted to
@@ -87,7 +88,7 @@ export const PLAN_OUTPUT_TOKENS_ESTIMATE = 500;
 /** Validates a plan (parsed JSON) against the task type; throws InvalidPlanError with the reason. */
 export function toPlan(raw: unknown, spec: TaskTypeSpec, reasoner: string): Plan {
   const parsed = modelPlan.safeParse(raw);
-  if (!parsed.success) throw new InvalidPlanError(`the model's answer is not a valid plan: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new InvalidPlanError(`the model's answer is not a valid plan: ${describeIssues(parsed.error)}`);
   const tools = toolsOf(spec);
   const unknown = parsed.data.steps.map((s) => s.tool).filter((tool) => !tools.includes(tool));
   if (unknown.length > 0) throw new InvalidPlanError(`the model chose tools outside the task type's set: ${unknown.join(', ')}`);

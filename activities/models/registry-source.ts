@@ -5,6 +5,7 @@ import { overlayModels, registryFileSchema, type Registry } from '../../core/rou
 import type { ModelSpec } from '../../core/routing/model.js';
 import type { AntsConfig } from '../../infra/config.js';
 import type { ModelStore } from './store.js';
+import { describeIssues } from '../../core/validation.js';
 
 const PROJECT_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -19,7 +20,7 @@ export function loadRegistryFile(path: string): Registry {
   }
   const parsed = registryFileSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new Error(`model registry ${file} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`model registry ${file} is invalid: ${describeIssues(parsed.error)}`);
   }
   return parsed.data;
 }

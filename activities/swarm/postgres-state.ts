@@ -1,0 +1,91 @@
+import { parseInput } from '../../core/validation.js';
+import type { Db } from '../../infra/db/pool.js';
+import { inTenantAs } from '../../infra/db/tenant-tx.js';
+import { SWARM_ROLE } from './postgres-field.js';
+import { awardInput, type AgentCandidate, type Award, type AwardInput, type SwarmState } from './ports.js';
+
+interface AwardRow {
+  tenant_id: string;
+  task_id: string;
+  agent_id: string;
+  score: number;
+  reason: string;
+  awarded_at: Date;
+}
+
+const toAward = (row: AwardRow, existing: boolean): Award => ({
+  tenant: row.tenant_id,
+  taskId: row.task_id,
+  agentId: row.agent_id,
+  score: row.score,
+  reason: row.reason,
+  awardedAt: row.awarded_at.toISOString(),
+  existing,
+});
+
+/**
+ * Swarm state in Postgres: the agents' registry (written by their workflows) read for candidates, and the awards with
+ * a slot counter per agent. Atomicity: the task's own advisory lock serialises awards of one task (plus its primary
+ * key), and a slot is taken by one conditional UPDATE (`open < capacity`), on which concurrent awards to the same agent
+ * queue and re-check — so an agent's capacity is never exceeded and a task is never awarded twice.
+ */
+export function createPostgresSwarmState(db: Db): SwarmState {
+  return {
+    async candidates(tenant: string, agentType: string): Promise<AgentCandidate[]> {
+      const rows = await inTenantAs(db, SWARM_ROLE, tenant, async (client) =>
+        (
+          await client.query<{ agent_id: string; workflow_id: string; agent_type: string; state: string; capacity: number; open: number }>(
+            `select a.agent_id, a.workflow_id, a.agent_type, a.state, a.capacity, coalesce(s.open, 0) as open
+             from agents a left join agent_slots s on s.tenant_id = a.tenant_id and s.agent_id = a.agent_id
+             where a.tenant_id = $1 and a.agent_type = $2 and a.state <> 'RETIRED' order by a.instance`,
+            [tenant, agentType],
+          )
+        ).rows,
+      );
+      return rows.map((r) => ({ agentId: r.agent_id, workflowId: r.workflow_id, agentType: r.agent_type, state: r.state, capacity: r.capacity, load: r.open }));
+    },
+
+    async award(raw: AwardInput): Promise<Award | null> {
+      const input = parseInput(awardInput, raw, 'award');
+      return inTenantAs(db, SWARM_ROLE, input.tenant, async (client) => {
+        await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`award:${input.tenant}:${input.taskId}`]);
+        const existing = await client.query<AwardRow>('select * from task_awards where tenant_id = $1 and task_id = $2', [input.tenant, input.taskId]);
+        if (existing.rows[0]) return toAward(existing.rows[0], true);
+        for (const bid of input.bids) {
+          if (!bid.eligible) continue;
+          await client.query('insert into agent_slots (tenant_id, agent_id) values ($1, $2) on conflict do nothing', [input.tenant, bid.agentId]);
+          const slot = await client.query(
+            `update agent_slots s set open = s.open + 1
+             where s.tenant_id = $1 and s.agent_id = $2
+               and s.open < (select a.capacity from agents a where a.tenant_id = $1 and a.agent_id = $2 and a.state <> 'RETIRED')`,
+            [input.tenant, bid.agentId],
+          );
+          if (slot.rowCount !== 1) continue;
+          const reason = `best bid with room: ${bid.agentId} scored ${bid.score} among ${input.bids.length} bids`;
+          const row = await client.query<AwardRow>(
+            `insert into task_awards (tenant_id, task_id, agent_type, agent_id, score, bids, reason, submitted_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
+            [input.tenant, input.taskId, input.agentType, bid.agentId, bid.score, JSON.stringify(input.bids), reason, input.submittedAt],
+          );
+          const awarded = row.rows[0];
+          if (!awarded) throw new Error('award was not written');
+          return toAward(awarded, false);
+        }
+        return null;
+      });
+    },
+
+    async release(tenant: string, taskId: string, succeeded: boolean): Promise<boolean> {
+      return inTenantAs(db, SWARM_ROLE, tenant, async (client) => {
+        const closed = await client.query<{ agent_id: string }>(
+          'update task_awards set released_at = now(), succeeded = $3 where tenant_id = $1 and task_id = $2 and released_at is null returning agent_id',
+          [tenant, taskId, succeeded],
+        );
+        const agentId = closed.rows[0]?.agent_id;
+        if (!agentId) return false;
+        await client.query('update agent_slots set open = open - 1 where tenant_id = $1 and agent_id = $2 and open > 0', [tenant, agentId]);
+        return true;
+      });
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { SwarmState } from '../../activities/swarm/ports.js';
+import { freshTenant } from '../support/stack.js';
+
+export interface StateUnderTest {
+  state: SwarmState;
+  /** Registers running agents of a type with a capacity each (what agent workflows publish). */
+  addAgents(tenant: string, agentType: string, count: number, capacity: number): Promise<string[]>;
+}
+
+const submittedAt = new Date().toISOString();
+const bidsFor = (agents: string[]) => agents.map((agentId, i) => ({ agentId, score: 1 - i / 100, eligible: true, reason: 'eligible' }));
+
+/** What every swarm state adapter must do; run against each adapter with its own factory. */
+export function describeSwarmStateContract(name: string, make: () => StateUnderTest): void {
+  describe(`swarm state contract: ${name}`, () => {
+    it('awards 50 concurrent tasks without exceeding any capacity or assigning a task twice', async () => {
+      const { state, addAgents } = make();
+      const tenant = freshTenant('award');
+      const agents = await addAgents(tenant, 'finance.reconciliation', 5, 4);
+      const bids = bidsFor(agents);
+      // 50 tasks, each awarded twice at once (a retry racing the first try): 20 slots in all.
+      const attempts = Array.from({ length: 50 }, (_, i) => `task-${i}`).flatMap((taskId) => [taskId, taskId]);
+      const awards = await Promise.all(attempts.map((taskId) => state.award({ tenant, taskId, agentType: 'finance.reconciliation', submittedAt, bids })));
+      const fresh = awards.filter((a) => a && !a.existing);
+      expect(fresh).toHaveLength(20);
+      const perTask = new Map<string, Set<string>>();
+      for (const award of awards) if (award) perTask.set(award.taskId, new Set([...(perTask.get(award.taskId) ?? []), award.agentId]));
+      for (const holders of perTask.values()) expect(holders.size).toBe(1);
+      const perAgent = new Map<string, number>();
+      for (const award of fresh) if (award) perAgent.set(award.agentId, (perAgent.get(award.agentId) ?? 0) + 1);
+      expect([...perAgent.values()].every((n) => n <= 4)).toBe(true);
+      expect((await state.candidates(tenant, 'finance.reconciliation')).map((c) => c.load)).toEqual([4, 4, 4, 4, 4]);
+    });
+
+    it('goes to the best bidder with room, returns the same award on retry, and frees the slot on release', async () => {
+      const { state, addAgents } = make();
+      const tenant = freshTenant('award');
+      const [first, second] = await addAgents(tenant, 'hr.onboarding', 2, 1);
+      const bids = bidsFor([first ?? '', second ?? '']);
+      const a = await state.award({ tenant, taskId: 't-1', agentType: 'hr.onboarding', submittedAt, bids });
+      expect(a).toMatchObject({ agentId: first, existing: false });
+      expect(await state.award({ tenant, taskId: 't-1', agentType: 'hr.onboarding', submittedAt, bids })).toMatchObject({ agentId: first, existing: true });
+      expect(await state.award({ tenant, taskId: 't-2', agentType: 'hr.onboarding', submittedAt, bids })).toMatchObject({ agentId: second });
+      expect(await state.award({ tenant, taskId: 't-3', agentType: 'hr.onboarding', submittedAt, bids })).toBeNull();
+      expect(await state.release(tenant, 't-1', true)).toBe(true);
+      expect(await state.release(tenant, 't-1', true)).toBe(false);
+      expect(await state.award({ tenant, taskId: 't-3', agentType: 'hr.onboarding', submittedAt, bids })).toMatchObject({ agentId: first });
+    });
+
+    it('skips ineligible bids and keeps tenants apart', async () => {
+      const { state, addAgents } = make();
+      const [tenant, other] = [freshTenant('award'), freshTenant('award')];
+      const [agent] = await addAgents(tenant, 'crm.upsell', 1, 2);
+      const bids = [{ agentId: agent ?? '', score: 0.9, eligible: false, reason: 'lacks every required capability' }];
+      expect(await state.award({ tenant, taskId: 't-1', agentType: 'crm.upsell', submittedAt, bids })).toBeNull();
+      // Another tenant cannot take a slot of this tenant's agent.
+      const stolen = await state.award({ tenant: other, taskId: 't-1', agentType: 'crm.upsell', submittedAt, bids: bidsFor([agent ?? '']) });
+      expect(stolen).toBeNull();
+      expect(await state.candidates(other, 'crm.upsell')).toEqual([]);
+    });
+  });
+}

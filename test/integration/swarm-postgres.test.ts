@@ -1,0 +1,31 @@
+import { afterAll } from 'vitest';
+import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
+import { createPostgresSwarmState } from '../../activities/swarm/postgres-state.js';
+import { describePheromoneFieldContract } from '../contract/pheromone-field.contract.js';
+import { describeSwarmStateContract } from '../contract/swarm-state.contract.js';
+import { testDb } from '../support/stack.js';
+
+const db = testDb();
+afterAll(() => db.end());
+
+describePheromoneFieldContract('postgres', () => {
+  let now = Date.now();
+  return { field: createPostgresPheromoneField(db, () => now), advance: (ms) => void (now += ms) };
+});
+
+describeSwarmStateContract('postgres', () => ({
+  state: createPostgresSwarmState(db),
+  async addAgents(tenant, agentType, count, capacity) {
+    const ids: string[] = [];
+    for (let instance = 1; instance <= count; instance += 1) {
+      const agentId = `${agentType}-${instance}`;
+      await db.query(
+        `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
+         values ($1, $2, $3, $4, $5, 'IDLE', 'on_demand', false, $6, $6)`,
+        [tenant, agentId, agentType, instance, `agent:${tenant}:${agentType}:${instance}`, capacity],
+      );
+      ids.push(agentId);
+    }
+    return ids;
+  },
+}));

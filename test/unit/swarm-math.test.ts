@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { capabilityMatch, rankBids, scoreBid, type BidInput } from '../../core/swarm/bids.js';
+import { gini, swarmMetrics } from '../../core/swarm/metrics.js';
+import { currentStrength, fallsBelowAt, fieldStrength, PHEROMONE_STRENGTH, reinforce, taskPheromoneStrength, type PheromoneTrail } from '../../core/swarm/pheromones.js';
+
+const T0 = Date.UTC(2026, 0, 5, 9);
+const trail = (strength: number, ttlMs: number, type: PheromoneTrail['type'] = 'success'): PheromoneTrail => ({ type, location: 'finance.reconciliation', strength, depositedAt: T0, expiresAt: T0 + ttlMs });
+
+describe('pheromone evaporation and reinforcement', () => {
+  it("follows the whitepaper's timeline: CRITICAL with a 300 s TTL", () => {
+    const critical = trail(PHEROMONE_STRENGTH.CRITICAL, 300_000);
+    expect(currentStrength(critical, T0)).toBe(1);
+    expect(currentStrength(critical, T0 + 60_000)).toBeCloseTo(0.8, 10);
+    expect(currentStrength(critical, T0 + 150_000)).toBeCloseTo(0.5, 10);
+    expect(currentStrength(critical, T0 + 240_000)).toBeCloseTo(0.2, 10);
+    expect(currentStrength(critical, T0 + 300_000)).toBe(0);
+    expect(currentStrength(critical, T0 + 999_000)).toBe(0);
+  });
+
+  it('reinforces what is left, capped at 1.0, with a fresh TTL', () => {
+    const half = reinforce(trail(0.6, 100_000), { strength: 0.3, ttlMs: 100_000 }, T0 + 50_000);
+    expect(half.strength).toBeCloseTo(0.6, 10);
+    expect(half.depositedAt).toBe(T0 + 50_000);
+    expect(half.expiresAt).toBe(T0 + 150_000);
+    expect(reinforce(trail(0.9, 100_000), { strength: 0.5, ttlMs: 10_000 }, T0).strength).toBe(1);
+  });
+
+  it('says when a trail falls below a threshold (a danger trail delays work until then)', () => {
+    const danger = trail(1, 60_000, 'danger');
+    expect(fallsBelowAt(danger, 0.5, T0)).toBe(T0 + 30_000);
+    expect(fallsBelowAt(danger, 0.5, T0 + 45_000)).toBe(T0 + 45_000);
+  });
+
+  it('scales a task pheromone by priority, urgency and attempts', () => {
+    expect(taskPheromoneStrength({ priority: 5 })).toBe(1);
+    expect(taskPheromoneStrength({ priority: 3, urgency: 0.5 })).toBeCloseTo(0.3, 10);
+    expect(taskPheromoneStrength({ priority: 5, attempts: 4 })).toBeCloseTo(0.25, 10);
+  });
+
+  it('adds up the trails of one type at a place, capped at 1', () => {
+    const trails = [trail(0.5, 60_000), trail(0.4, 60_000), trail(0.9, 60_000, 'danger')];
+    expect(fieldStrength(trails, 'success', T0)).toBeCloseTo(0.9, 10);
+    expect(fieldStrength([...trails, trail(0.5, 60_000)], 'success', T0)).toBe(1);
+    expect(fieldStrength(trails, 'danger', T0 + 30_000)).toBeCloseTo(0.45, 10);
+  });
+});
+
+describe('bid scoring', () => {
+  const bid = (agentId: string, overrides: Partial<BidInput> = {}): BidInput => ({
+    agentId,
+    capabilities: ['reconciliation', 'reporting'],
+    load: 0,
+    capacity: 4,
+    successRate: null,
+    successTrail: 0,
+    dangerTrail: 0,
+    ...overrides,
+  });
+
+  it('weighs capability 0.4, load 0.3, history 0.2 and pheromones 0.1', () => {
+    const best = scoreBid(['reconciliation'], bid('a', { successRate: 1, successTrail: 1 }));
+    expect(best.score).toBe(1);
+    const average = scoreBid(['reconciliation'], bid('b'));
+    expect(average.score).toBeCloseTo(0.4 + 0.3 + 0.1 + 0.05, 10);
+    expect(capabilityMatch(['reconciliation', 'fx'], ['Reconciliation'])).toBe(0.5);
+  });
+
+  it('prefers the less loaded, the more successful and the success trail; repels danger; skips the full', () => {
+    const ranked = rankBids(['reconciliation'], [
+      bid('busy', { load: 3 }),
+      bid('full', { load: 4 }),
+      bid('danger', { dangerTrail: 1 }),
+      bid('proven', { successRate: 0.95 }),
+      bid('fresh'),
+    ]);
+    expect(ranked.map((b) => b.agentId)).toEqual(['proven', 'fresh', 'danger', 'busy', 'full']);
+    expect(ranked.at(-1)).toMatchObject({ eligible: false, reason: 'at capacity (4/4)' });
+  });
+
+  it('never awards to an agent lacking every required capability', () => {
+    const [only] = rankBids(['kyc'], [bid('a')]);
+    expect(only).toMatchObject({ eligible: false, reason: 'lacks every required capability' });
+  });
+});
+
+describe('swarm metrics', () => {
+  it('computes the Gini coefficient of load', () => {
+    expect(gini([5, 5, 5, 5])).toBe(0);
+    expect(gini([0, 0, 0, 10])).toBe(0.75);
+    expect(gini([])).toBe(0);
+    expect(gini([1, 2, 3, 4])).toBe(0.25);
+  });
+
+  it('reports idle share, utilisation, SLA and time to assignment', () => {
+    const metrics = swarmMetrics(
+      [
+        { agentType: 'a', state: 'ACTIVE', load: 2, capacity: 4, awarded: 3 },
+        { agentType: 'a', state: 'IDLE', load: 0, capacity: 4, awarded: 3 },
+        { agentType: 'b', state: 'SLEEPING', load: 0, capacity: 4, awarded: 0 },
+      ],
+      [
+        { waitMs: 10, runMs: 100, slaMs: 200 },
+        { waitMs: 30, runMs: 500, slaMs: 200 },
+        { waitMs: 20, runMs: null, slaMs: 200 },
+      ],
+    );
+    expect(metrics).toMatchObject({ agents: 3, running: 2, idlePercent: 50, utilisationPercent: 25, completedWithinSlaPercent: 50 });
+    expect(metrics.loadGiniByType).toEqual({ a: 0, b: 0 });
+    expect(metrics.timeToAssignmentMs.p50).toBe(20);
+  });
+});
