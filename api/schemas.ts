@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AGENT_NAMED_SCHEMAS } from './agents/named-schemas.js';
 import { MEMORY_NAMED_SCHEMAS } from './memory-schemas.js';
+import { SWARM_NAMED_SCHEMAS } from './swarm-schemas.js';
 import { acceptanceRule, identifier, jsonObject, jsonValue, taskSubmission } from '../core/tasks/submission.js';
 import { errorResponse } from './errors.js';
 import { budgetSetting, budgetView, costQuery, costReport, modelList, modelParams, modelRouting, modelSpecSchema, modelUpserted } from './model-schemas.js';
@@ -346,4 +347,5 @@ export const NAMED_SCHEMAS: ReadonlyArray<readonly [z.ZodType, string]> = [
   [budgetView, 'Budget'],
   ...AGENT_NAMED_SCHEMAS,
   ...MEMORY_NAMED_SCHEMAS,
+  ...SWARM_NAMED_SCHEMAS,
 ];

@@ -18,6 +18,7 @@ import { registerConsensusRoutes } from './routes/consensus.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerInboxPage } from './inbox/page.js';
 import { registerBudgetRoutes } from './routes/budgets.js';
+import { registerPheromoneRoutes } from './routes/pheromones.js';
 import { registerCostRoutes } from './routes/costs.js';
 import { registerModelRoutes } from './routes/models.js';
 import { ROUTES } from './routes/catalog.js';
@@ -88,6 +89,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     registerConsensusRoutes(scope, { ...deps, consensusModels });
     registerMetricsRoutes(scope, deps);
     registerMemoryRoutes(scope, { db: deps.db, embeddings: deps.embeddings });
+    registerPheromoneRoutes(scope, { db: deps.db });
   });
   return app;
 }

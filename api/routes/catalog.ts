@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Permission } from '../auth/roles.js';
 import { errorResponse } from '../errors.js';
 import * as agentSchemas from '../agents/schemas.js';
+import { pheromone, pheromoneDeposit, pheromoneList, pheromoneQuery } from '../swarm-schemas.js';
 import { forgetMemoryBody, memoryForgotten, memorySearchQuery, memorySearchResults } from '../memory-schemas.js';
 import {
   approvalItem,
@@ -403,5 +404,27 @@ export const ROUTES = {
     permission: 'view',
     query: memorySearchQuery,
     responses: { 200: { description: 'The memories, best first', schema: memorySearchResults }, 400: error('q missing or too long, an unknown kind, k out of range'), ...AUTH_ERRORS },
+  },
+  depositPheromone: {
+    operationId: 'depositPheromone',
+    method: 'POST',
+    url: '/v1/pheromones',
+    summary: "Lay (or reinforce) a pheromone trail in this key's tenant's field; the depositor is the key.",
+    permission: 'submit',
+    body: pheromoneDeposit,
+    responses: {
+      201: { description: 'The trail as it is now', schema: pheromone },
+      400: error('An invalid type, location, strength or TTL'),
+      ...AUTH_ERRORS,
+    },
+  },
+  listPheromones: {
+    operationId: 'listPheromones',
+    method: 'GET',
+    url: '/v1/pheromones',
+    summary: "Live trails of this key's tenant, strongest (after evaporation) first.",
+    permission: 'view',
+    query: pheromoneQuery,
+    responses: { 200: { description: 'The trails', schema: pheromoneList }, 400: error('An invalid query parameter'), ...AUTH_ERRORS },
   },
 } as const satisfies Record<string, RouteSpec>;

@@ -348,6 +348,7 @@ describe('service routes', () => {
       '/v1/metrics/decisions',
       '/v1/models',
       '/v1/models/{id}',
+      '/v1/pheromones',
       '/v1/tasks',
       '/v1/tasks/{id}',
       '/v1/tasks/{id}/approval',
