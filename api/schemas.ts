@@ -3,6 +3,7 @@ import { AGENT_NAMED_SCHEMAS } from './agents/named-schemas.js';
 import { MEMORY_NAMED_SCHEMAS } from './memory-schemas.js';
 import { SWARM_NAMED_SCHEMAS } from './swarm-schemas.js';
 import { acceptanceRule, identifier, jsonObject, jsonValue, taskSubmission } from '../core/tasks/submission.js';
+import { TASK_STEPS } from '../core/tasks/task.js';
 import { errorResponse } from './errors.js';
 import { budgetSetting, budgetView, costQuery, costReport, modelList, modelParams, modelRouting, modelSpecSchema, modelUpserted } from './model-schemas.js';
 
@@ -75,8 +76,9 @@ export const taskStatusView = z
     agentType: z.string(),
     taskType: z.string(),
     status: taskStatus,
-    step: z.enum(['perceive', 'retrieve', 'reason', 'execute', 'verify', 'awaiting_approval', 'commit', 'learn', 'done']),
+    step: z.enum(TASK_STEPS),
     attempt: z.number().int(),
+    agentId: z.string().optional().describe('The agent the marketplace awarded the task to'),
     pendingApproval: pendingApproval.optional(),
     approval: approvalRecord.optional(),
     lastError: z.string().optional(),

@@ -11,6 +11,7 @@ import { createIntegrationsActivities } from '../activities/integrations/activit
 import { integrationsPoolLifecycleActivities, memoryPoolLifecycleActivities } from '../activities/lifecycle/index.js';
 import { createLocalSnapshotStore, type SnapshotStore } from '../activities/lifecycle/snapshots.js';
 import { createLoopActivities } from '../activities/loop/activities.js';
+import { memoryPoolSwarmActivities } from '../activities/swarm/index.js';
 import { createMemoryActivities } from '../activities/memory/activities.js';
 import { createConfiguredEmbeddings } from '../activities/memory/embeddings/select.js';
 import type { EmbeddingService } from '../activities/memory/embeddings/service.js';
@@ -58,7 +59,7 @@ export async function startInProcessPools(connection: NativeConnection, namespac
       workflowBundle: options.workflowBundle,
       activities: { ...createLoopActivities(), ...createAuditActivities({ db }), ...createDecisionsActivities({ db, modelEndpoint: options.modelEndpoint }) },
     }),
-    Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: { ...createMemoryActivities({ db, embeddings }), ...memoryPoolLifecycleActivities(db) } }),
+    Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: { ...createMemoryActivities({ db, embeddings }), ...memoryPoolLifecycleActivities(db), ...memoryPoolSwarmActivities(db) } }),
     Worker.create({ ...common, taskQueue: TASK_QUEUES.models, activities: createModelsActivities({ reasoner: options.reasoner ?? playbookReasoner, heartbeatIntervalMs: 200 }) }),
     Worker.create({ ...common, taskQueue: TASK_QUEUES.tools, activities: createToolsActivities({ sandbox, loadTool: loadBuiltinTool }) }),
     Worker.create({ ...common, taskQueue: TASK_QUEUES.integrations, activities: { ...createIntegrationsActivities({ db }), ...integrationsPoolLifecycleActivities({ db, snapshots, temporal: options.temporalClient }) } }),
@@ -91,7 +92,7 @@ export async function startLifecyclePools(connection: NativeConnection, namespac
   const common = { connection, namespace };
   const workers = await Promise.all([
     Worker.create({ ...common, taskQueue: TASK_QUEUES.workflows, workflowBundle: options.workflowBundle, ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}) }),
-    Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: memoryPoolLifecycleActivities(db) }),
+    Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: { ...memoryPoolLifecycleActivities(db), ...memoryPoolSwarmActivities(db) } }),
     Worker.create({ ...common, taskQueue: TASK_QUEUES.integrations, activities: integrationsPoolLifecycleActivities({ db, snapshots: options.snapshots, temporal: options.temporalClient }) }),
   ]);
   const running = workers.map((w) => w.run());

@@ -2,6 +2,7 @@ import { createMemoryActivities } from '../activities/memory/activities.js';
 import { createConfiguredEmbeddings } from '../activities/memory/embeddings/select.js';
 import { embedPendingForAllTenants } from '../activities/memory/backfill.js';
 import { memoryPoolLifecycleActivities } from '../activities/lifecycle/index.js';
+import { memoryPoolSwarmActivities } from '../activities/swarm/index.js';
 import { exitOnFailure, runPool } from './bootstrap.js';
 
 /** PostgreSQL memory and embeddings: its own pool so the database connection budget is spent in one place. */
@@ -22,6 +23,6 @@ exitOnFailure(
     embedPendingForAllTenants(db(), activities).catch((error: unknown) => {
       process.stderr.write(`[memory] embedding earlier memories failed: ${error instanceof Error ? error.message : String(error)}\n`);
     });
-    return { activities: { ...activities, ...memoryPoolLifecycleActivities(db()) }, close: () => embeddings.close() };
+    return { activities: { ...activities, ...memoryPoolLifecycleActivities(db()), ...memoryPoolSwarmActivities(db()) }, close: () => embeddings.close() };
   }),
 );

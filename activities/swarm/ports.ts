@@ -65,6 +65,8 @@ export interface PheromoneField {
   deposit(input: DepositInput): Promise<Pheromone>;
   /** A repeated success at the same place: what is left plus the new strength, capped at 1, with a fresh TTL. */
   reinforce(input: DepositInput): Promise<Pheromone>;
+  /** Removes one depositor's trail at a place (claimed work stops calling); false when there was none. */
+  withdraw(trail: { tenant: string; type: PheromoneType; location: string; depositor: string }): Promise<boolean>;
   /** Live trails, strongest (now) first. */
   detect(query: DetectQuery): Promise<Pheromone[]>;
   /** Removes the tenant's trails that have fully evaporated; returns how many. */
@@ -78,9 +80,11 @@ export const awardInput = z
     tenant,
     taskId: z.string().min(1).max(200),
     agentType: z.string().min(1).max(128),
+    /** For the awarded agents' history with this kind of task. */
+    taskType: z.string().min(1).max(128).optional(),
     submittedAt: z.string().datetime(),
     /** Ranked bids, best first: the award goes to the first with room at the moment of the award. */
-    bids: z.array(z.object({ agentId: z.string().min(1), score: z.number(), eligible: z.boolean(), reason: z.string() }).passthrough()).max(10_000),
+    bids: z.array(z.object({ agentId: z.string().min(1), score: z.number(), eligible: z.boolean(), reason: z.string(), parts: z.record(z.string(), z.number()).optional() })).max(10_000),
   })
   .strict();
 export type AwardInput = z.input<typeof awardInput>;
@@ -116,6 +120,8 @@ export interface SwarmState {
   award(input: AwardInput): Promise<Award | null>;
   /** Closes the task's award (idempotent); false when there was none open. */
   release(tenant: string, taskId: string, succeeded: boolean): Promise<boolean>;
+  /** Each agent's record with a task type over its released awards. */
+  history(tenant: string, agentType: string, taskType: string): Promise<Map<string, { tasks: number; successRate: number }>>;
 }
 
 export type { Bid };

@@ -101,6 +101,13 @@ export function createPostgresPheromoneField(db: Db, clock: () => number = Date.
         .slice(0, query.limit);
     },
 
+    async withdraw({ tenant, type, location, depositor }) {
+      const result = await inTenantAs(db, SWARM_ROLE, tenant, (client) =>
+        client.query('delete from pheromones where tenant_id = $1 and type = $2 and location = $3 and depositor = $4', [tenant, type, location, depositor]),
+      );
+      return (result.rowCount ?? 0) > 0;
+    },
+
     async expire(tenant: string): Promise<number> {
       if (!tenant) throw new Error('expire needs a tenant: the field is row-secured per tenant');
       const result = await inTenantAs(db, SWARM_ROLE, tenant, (client) => client.query('delete from pheromones where tenant_id = $1 and expires_at <= $2', [tenant, new Date(clock())]));

@@ -63,9 +63,9 @@ export function createPostgresSwarmState(db: Db): SwarmState {
           if (slot.rowCount !== 1) continue;
           const reason = `best bid with room: ${bid.agentId} scored ${bid.score} among ${input.bids.length} bids`;
           const row = await client.query<AwardRow>(
-            `insert into task_awards (tenant_id, task_id, agent_type, agent_id, score, bids, reason, submitted_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
-            [input.tenant, input.taskId, input.agentType, bid.agentId, bid.score, JSON.stringify(input.bids), reason, input.submittedAt],
+            `insert into task_awards (tenant_id, task_id, agent_type, task_type, agent_id, score, bids, reason, submitted_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *`,
+            [input.tenant, input.taskId, input.agentType, input.taskType ?? null, bid.agentId, bid.score, JSON.stringify(input.bids), reason, input.submittedAt],
           );
           const awarded = row.rows[0];
           if (!awarded) throw new Error('award was not written');
@@ -86,6 +86,19 @@ export function createPostgresSwarmState(db: Db): SwarmState {
         await client.query('update agent_slots set open = open - 1 where tenant_id = $1 and agent_id = $2 and open > 0', [tenant, agentId]);
         return true;
       });
+    },
+
+    async history(tenant: string, agentType: string, taskType: string) {
+      const rows = await inTenantAs(db, SWARM_ROLE, tenant, async (client) =>
+        (
+          await client.query<{ agent_id: string; tasks: number; success_rate: number }>(
+            `select agent_id, count(*)::int as tasks, avg(case when succeeded then 1.0 else 0.0 end)::float8 as success_rate
+             from task_awards where tenant_id = $1 and agent_type = $2 and task_type = $3 and released_at is not null group by agent_id`,
+            [tenant, agentType, taskType],
+          )
+        ).rows,
+      );
+      return new Map(rows.map((r) => [r.agent_id, { tasks: r.tasks, successRate: r.success_rate }]));
     },
   };
 }

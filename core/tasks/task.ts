@@ -3,16 +3,8 @@ import type { ModelRouting } from '../routing/outcome.js';
 import type { JsonObject, JsonValue } from './json.js';
 
 /** Where a task is in its loop; shown by the `status` query and the Temporal UI's current details. */
-export type TaskStep =
-  | 'perceive'
-  | 'retrieve'
-  | 'reason'
-  | 'execute'
-  | 'verify'
-  | 'awaiting_approval'
-  | 'commit'
-  | 'learn'
-  | 'done';
+export const TASK_STEPS = ['perceive', 'award', 'retrieve', 'reason', 'execute', 'verify', 'awaiting_approval', 'commit', 'learn', 'done'] as const;
+export type TaskStep = (typeof TASK_STEPS)[number];
 
 /** The value of the `AntsStatus` search attribute. */
 export type TaskStatus = 'RUNNING' | 'AWAITING_APPROVAL' | 'COMPLETED' | 'REJECTED' | 'FAILED';
@@ -115,6 +107,8 @@ export interface TaskStatusView {
   status: TaskStatus;
   step: TaskStep;
   attempt: number;
+  /** The agent the marketplace awarded the task to (absent when its type has no deployed agent). */
+  agentId?: string;
   pendingApproval?: PendingApproval;
   approval?: ApprovalRecord;
   lastError?: string;

@@ -48,6 +48,9 @@ export function describePheromoneFieldContract(name: string, make: () => FieldUn
       expect((await field.reinforce(trail)).current).toBe(1);
       expect((await field.deposit({ ...trail, strength: 0.2 })).current).toBe(1);
       expect(await field.detect({ tenant })).toHaveLength(1);
+      expect(await field.withdraw({ tenant, type: 'success', location: 'finance.reconciliation', depositor: 'a-1' })).toBe(true);
+      expect(await field.withdraw({ tenant, type: 'success', location: 'finance.reconciliation', depositor: 'a-1' })).toBe(false);
+      expect(await field.detect({ tenant })).toEqual([]);
     });
 
     it('keeps tenants apart', async () => {

@@ -37,6 +37,7 @@ import { INTEGRATIONS_STEP, LOCAL_STEP, MEMORY_STEP, MODELS_STEP, TOOLS_STEP } f
 import { DECISION_STEP } from '../approval/activity-options.js';
 import { registerHumanGate } from '../approval/gate.js';
 import { askForTask } from '../approval/task-request.js';
+import { useMarketplace } from './marketplace.js';
 import { statusQuery } from './messages.js';
 import { searchAttributesFor, statusAttribute } from './search-attributes.js';
 
@@ -53,6 +54,17 @@ const decisions = proxyLocalActivities<DecisionsActivities>(DECISION_STEP);
  * approves concrete proposed effects, and nothing outside ANTS changes before they do.
  */
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult> {
+  const marketplace = useMarketplace(input, new Date(workflowInfo().startTime).toISOString());
+  try {
+    return await runTask(input, marketplace);
+  } catch (error) {
+    // Whatever ended the task early, the agent's slot goes back.
+    await marketplace.release(false);
+    throw error;
+  }
+}
+
+async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof useMarketplace>): Promise<TaskResult> {
   const workflowId = workflowInfo().workflowId;
   const task: TaskRef = { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, taskType: input.taskType };
   const view: TaskStatusView = { ...task, status: 'RUNNING', step: 'perceive', attempt: 0 };
@@ -75,6 +87,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
    * status, in the same workflow task that closes the run — so nobody reads COMPLETED from a run that has no result.
    */
   const settle = async (status: Extract<TaskStatus, 'COMPLETED' | 'REJECTED' | 'FAILED'>, kind: string, actor: string, details: JsonObject) => {
+    await marketplace.release(status === 'COMPLETED');
     await audit(kind, actor, details);
     await condition(allHandlersFinished);
     moveTo('done', status);
@@ -92,6 +105,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
   moveTo('perceive');
   const perceived = await loop.perceiveTask.executeWithOptions({ ...LOCAL_STEP, summary: `Perceive ${task.agentType}/${task.taskType}` }, [input]);
   await audit('task.accepted', input.requestedBy, { priority: input.priority, procedure: perceived.procedure });
+
+  moveTo('award');
+  const award = await marketplace.take();
+  if (award) view.agentId = award.agentId;
 
   moveTo('retrieve');
   const context = await memory.retrieveContext.executeWithOptions({ ...MEMORY_STEP, summary: 'Retrieve similar episodes and procedure stats' }, [

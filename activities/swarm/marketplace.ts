@@ -1,0 +1,117 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { findRepositoryEntry } from '../../core/agents/repository/index.js';
+import { rankBids, type Bid } from '../../core/swarm/bids.js';
+import { fallsBelowAt, fieldStrength, taskPheromoneStrength, type PheromoneTrail } from '../../core/swarm/pheromones.js';
+import { InputError } from '../../core/validation.js';
+import type { Db } from '../../infra/db/pool.js';
+import { appendAudit } from '../audit/activities.js';
+import type { Pheromone, PheromoneField, SwarmState } from './ports.js';
+
+/** Danger this strong where a task would run delays it until the trail has evaporated below it. */
+export const DANGER_DELAY_THRESHOLD = 0.5;
+/** How long a task's pheromone calls for an agent, and how strongly finished work marks the trail. */
+const TASK_TRAIL_TTL_MS = 10 * 60_000;
+const SUCCESS_DEPOSIT = { strength: 0.3, ttlMs: 60 * 60_000 };
+const FAILURE_DEPOSIT = { strength: 0.3, ttlMs: 10 * 60_000 };
+
+export interface MarketTask {
+  tenant: string;
+  taskId: string;
+  agentType: string;
+  taskType: string;
+  priority: number;
+  /** When the task was submitted (workflow time, ISO). */
+  submittedAt: string;
+}
+
+export type AwardOutcome =
+  | { kind: 'awarded'; agentId: string; workflowId: string; score: number; reason: string; bids: number }
+  | { kind: 'delayed'; untilMs: number; danger: number }
+  | { kind: 'no_room'; bids: number }
+  | { kind: 'not_deployed' };
+
+export interface MarketplaceDeps {
+  db: Db;
+  field: PheromoneField;
+  state: SwarmState;
+  now?: () => number;
+}
+
+const asTrail = (p: Pheromone): PheromoneTrail => ({ type: p.type, location: p.location, strength: p.strength, depositedAt: Date.parse(p.depositedAt), expiresAt: Date.parse(p.expiresAt) });
+
+/**
+ * The task marketplace's activities (the `memory` pool: everything here is Postgres). Bids are scored by
+ * core/swarm/bids.ts from what the swarm state and the pheromone field say now; the award itself is atomic in the port.
+ */
+export function createMarketplaceActivities({ db, field, state, now = Date.now }: MarketplaceDeps) {
+  const rejectBadInput = (error: unknown): never => {
+    if (error instanceof InputError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidSwarmInput');
+    throw error;
+  };
+
+  return {
+    /**
+     * Opens the market for a task: announces it with a task pheromone (priority × urgency × 1/attempts) at its agent
+     * type, then scores the bids of the type's instances and awards it to the best with room — or says why not.
+     */
+    async awardTask(task: MarketTask & { attempt: number }): Promise<AwardOutcome> {
+      const candidates = await state.candidates(task.tenant, task.agentType);
+      if (candidates.length === 0) return { kind: 'not_deployed' };
+      await field
+        .deposit({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId, strength: taskPheromoneStrength({ priority: task.priority, attempts: task.attempt }), ttlMs: TASK_TRAIL_TTL_MS, data: { taskType: task.taskType } })
+        .catch(rejectBadInput);
+      const at = now();
+      const trails = await field.detect({ tenant: task.tenant, location: task.agentType, types: ['success', 'danger'], limit: 1000 });
+      const agentIds = new Set(candidates.map((c) => c.agentId));
+      // Danger laid by others than the bidders (an integration rate-limited, an alert) holds the work back.
+      const placeDanger = trails.filter((t) => t.type === 'danger' && !agentIds.has(t.depositor)).map(asTrail);
+      const danger = fieldStrength(placeDanger, 'danger', at);
+      if (danger >= DANGER_DELAY_THRESHOLD) {
+        // Once every one of the n trails is below threshold/n, their sum is below the threshold: a safe wake-up time.
+        return { kind: 'delayed', danger, untilMs: Math.max(...placeDanger.map((t) => fallsBelowAt(t, DANGER_DELAY_THRESHOLD / placeDanger.length, at))) };
+      }
+      const history = await state.history(task.tenant, task.agentType, task.taskType);
+      const capabilities = findRepositoryEntry(task.agentType)?.capabilities ?? [];
+      const own = (agentId: string, type: 'success' | 'danger') => fieldStrength(trails.filter((t) => t.depositor === agentId).map(asTrail), type, at);
+      const bids: Bid[] = rankBids(
+        [],
+        candidates.map((c) => ({
+          agentId: c.agentId,
+          capabilities,
+          load: c.load,
+          capacity: c.capacity,
+          successRate: history.get(c.agentId)?.successRate ?? null,
+          successTrail: own(c.agentId, 'success'),
+          dangerTrail: own(c.agentId, 'danger'),
+        })),
+      );
+      const award = await state.award({ tenant: task.tenant, taskId: task.taskId, agentType: task.agentType, taskType: task.taskType, submittedAt: task.submittedAt, bids }).catch(rejectBadInput);
+      if (!award) return { kind: 'no_room', bids: bids.length };
+      const winner = candidates.find((c) => c.agentId === award.agentId);
+      if (!winner) throw new Error(`award went to ${award.agentId}, which is not a candidate`);
+      // Claimed work stops calling for an agent.
+      await field.withdraw({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId });
+      await appendAudit(db, {
+        tenant: task.tenant,
+        taskId: task.taskId,
+        kind: 'task.awarded',
+        actor: 'marketplace',
+        details: { agentId: award.agentId, score: award.score, reason: award.reason, bids: bids.map((b) => ({ agentId: b.agentId, score: b.score, eligible: b.eligible, reason: b.reason, parts: b.parts })) },
+        idempotencyKey: `task:${task.tenant}:${task.taskId}:awarded`,
+      });
+      return { kind: 'awarded', agentId: award.agentId, workflowId: winner.workflowId, score: award.score, reason: award.reason, bids: bids.length };
+    },
+
+    /** Gives the agent's slot back and marks the trail: success reinforces the agent's path, failure warns others off it. */
+    async releaseTask(input: { tenant: string; taskId: string; agentType: string; agentId: string; succeeded: boolean }): Promise<boolean> {
+      const released = await state.release(input.tenant, input.taskId, input.succeeded);
+      const trail = { tenant: input.tenant, location: input.agentType, depositor: input.agentId, data: { taskId: input.taskId } };
+      // Reinforcing adds strength, so only the call that closed the award lays the success trail: a retry never doubles
+      // it. A danger deposit only refreshes its trail, so a retry lays it again safely.
+      if (input.succeeded && released) await field.reinforce({ ...trail, type: 'success', ...SUCCESS_DEPOSIT });
+      if (!input.succeeded) await field.deposit({ ...trail, type: 'danger', ...FAILURE_DEPOSIT });
+      return released;
+    },
+  };
+}
+export type MarketplaceActivities = ReturnType<typeof createMarketplaceActivities>;

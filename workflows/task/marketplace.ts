@@ -1,0 +1,71 @@
+import { CancellationScope, getExternalWorkflowHandle, proxyActivities, sleep } from '@temporalio/workflow';
+import type { ActivationActivities } from '../../activities/lifecycle/activation.js';
+import type { MarketplaceActivities } from '../../activities/swarm/marketplace.js';
+import type { TaskWorkflowInput } from '../../core/tasks/task.js';
+import { ACTIVATION_STEP } from '../agent/activity-options.js';
+import { assignSignal, releaseSignal } from '../agent/messages.js';
+import { MEMORY_STEP } from './activity-options.js';
+
+const market = proxyActivities<MarketplaceActivities>(MEMORY_STEP);
+const activation = proxyActivities<ActivationActivities>(ACTIVATION_STEP);
+
+/** Waiting for room: 0.5 s doubling to 30 s; a recruitment (wake or spawn) on the first miss and every fifth after. */
+const ROOM_WAIT_MS = { first: 500, max: 30_000 };
+const RECRUIT_EVERY = 5;
+
+export interface TaskAward {
+  agentId: string;
+  workflowId: string;
+}
+
+/**
+ * The task marketplace from the task's side: announce the task, take the award (waiting, and recruiting, while no agent
+ * of its type has room; held back while danger marks its place), tell the agent, and at the end give the slot back.
+ * A task whose agent type has no deployed instance for the tenant runs on the worker pools without an award.
+ */
+export function useMarketplace(input: TaskWorkflowInput, submittedAt: string) {
+  let award: TaskAward | undefined;
+  let released = false;
+  const task = { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, taskType: input.taskType, priority: input.priority, submittedAt };
+
+  return {
+    get award() {
+      return award;
+    },
+
+    async take(): Promise<TaskAward | undefined> {
+      for (let round = 1; ; round += 1) {
+        const outcome = await market.awardTask.executeWithOptions({ ...MEMORY_STEP, summary: `Award to a ${input.agentType} (round ${round})` }, [{ ...task, attempt: round }]);
+        if (outcome.kind === 'not_deployed') return undefined;
+        if (outcome.kind === 'awarded') {
+          award = { agentId: outcome.agentId, workflowId: outcome.workflowId };
+          await getExternalWorkflowHandle(outcome.workflowId).signal(assignSignal, { taskId: input.taskId });
+          return award;
+        }
+        if (outcome.kind === 'delayed') {
+          await sleep(Math.max(1000, outcome.untilMs - Date.now()));
+          continue;
+        }
+        if (round === 1 || round % RECRUIT_EVERY === 0) {
+          await activation.activateAgent.executeWithOptions({ ...ACTIVATION_STEP, summary: `Recruit a ${input.agentType}: all ${outcome.bids} busy` }, [
+            { tenant: input.tenant, agentType: input.agentType, reason: `task:${input.taskId}` },
+          ]);
+        }
+        await sleep(Math.min(ROOM_WAIT_MS.max, ROOM_WAIT_MS.first * 2 ** Math.min(round - 1, 6)));
+      }
+    },
+
+    /** Once per task, whatever its ending; runs even while the workflow is being cancelled. */
+    async release(succeeded: boolean): Promise<void> {
+      const held = award;
+      if (!held || released) return;
+      released = true;
+      await CancellationScope.nonCancellable(async () => {
+        await market.releaseTask.executeWithOptions({ ...MEMORY_STEP, summary: `Release ${held.agentId}` }, [
+          { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, agentId: held.agentId, succeeded },
+        ]);
+        await getExternalWorkflowHandle(held.workflowId).signal(releaseSignal, { taskId: input.taskId });
+      });
+    },
+  };
+}
