@@ -43,7 +43,6 @@ create table task_awards (
   tenant_id     text not null,
   task_id       text not null,
   agent_type    text not null,
-  task_type     text,
   agent_id      text not null,
   score         double precision not null,
   bids          jsonb not null,
@@ -55,7 +54,6 @@ create table task_awards (
   primary key (tenant_id, task_id)
 );
 create index task_awards_open_by_agent on task_awards (tenant_id, agent_id) where released_at is null;
-create index task_awards_history on task_awards (tenant_id, agent_type, task_type) where released_at is not null;
 
 -- Open awards per agent, kept with the awards in the same transactions. An award takes a slot with one conditional
 -- UPDATE (`open < capacity`): concurrent awards to the same agent queue on its row and re-check, so capacity holds.
@@ -80,7 +78,5 @@ begin
   end loop;
 end $$;
 grant usage on sequence pheromones_id_seq to ants_swarm;
--- An award and its audit record are one fact (the award's bids and reason go to the trail).
-grant execute on function append_audit(text, text, text, text, jsonb, text) to ants_swarm;
 -- The marketplace reads the agents' registry (capacity, state) of its tenant; it never writes it.
 grant select on agents to ants_swarm;
