@@ -1,6 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { findTaskType } from '../../core/agents/catalog.js';
 import type { ReasonRequest } from '../../core/tasks/steps.js';
+import { modelConstraints } from '../../core/tasks/submission.js';
+import { describeIssues } from '../../core/validation.js';
 import type { Plan } from '../../core/tasks/task.js';
 import { INVALID_TASK_INPUT } from '../loop/activities.js';
 import type { Reasoner } from './reasoner.js';
@@ -19,6 +21,8 @@ export function createModelsActivities({ reasoner, heartbeatIntervalMs = 2000 }:
     async reasonPlan(request: ReasonRequest): Promise<Plan> {
       const found = findTaskType(request.task.agentType, request.task.taskType);
       if (!found.ok) throw ApplicationFailure.nonRetryable(found.reason, INVALID_TASK_INPUT);
+      const constraints = modelConstraints.optional().safeParse(request.constraints);
+      if (!constraints.success) throw ApplicationFailure.nonRetryable(`model constraints: ${describeIssues(constraints.error)}`, INVALID_TASK_INPUT);
       const context = Context.current();
       const beat = setInterval(() => context.heartbeat(), heartbeatIntervalMs);
       try {

@@ -54,7 +54,7 @@ export interface TenantRegistry {
 }
 
 /** Each tenant's models: the shipped ones overlaid with the tenant's own, re-read at most every `ttlMs`. */
-export function tenantRegistry(shipped: Registry, store: Pick<ModelStore, 'tenantModels'> | undefined, ttlMs = 5_000, now = Date.now): TenantRegistry {
+export function tenantRegistry(shipped: Pick<Registry, 'models'>, store: Pick<ModelStore, 'tenantModels'> | undefined, ttlMs = 5_000, now = Date.now): TenantRegistry {
   const cache = new Map<string, { at: number; models: ModelSpec[] }>();
   return {
     async models(tenant) {

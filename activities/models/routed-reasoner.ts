@@ -3,7 +3,7 @@ import { planFromPlaybook } from '../../core/agents/plan.js';
 import { budgetRemaining } from '../../core/routing/budget.js';
 import { estimateCostUsd, type ModelSpec, type ProviderName } from '../../core/routing/model.js';
 import type { ModelCallSummary, ModelRouting } from '../../core/routing/outcome.js';
-import { route, type CustomRouter, type RoutingRequest, type RoutingRule } from '../../core/routing/router.js';
+import { route, tighter, type CustomRouter, type RoutingRequest, type RoutingRule } from '../../core/routing/router.js';
 import type { Plan } from '../../core/tasks/task.js';
 import type { ModelLimiter } from './limiter.js';
 import { estimateTokens, InvalidPlanError, PLAN_OUTPUT_TOKENS_ESTIMATE, planChatRequest, planFromChat, planMessages } from './plan-contract.js';
@@ -57,7 +57,9 @@ export function routedReasoner(deps: RoutedReasonerDeps): Reasoner {
         requiredCapabilities: [...REASON_CAPABILITIES],
         estimatedInputTokens: estimateTokens(messages) + 200,
         estimatedOutputTokens: PLAN_OUTPUT_TOKENS_ESTIMATE,
-        maxCostUsd: deps.maxCostUsd,
+        maxCostUsd: tighter(deps.maxCostUsd, request.constraints?.maxCostUsd),
+        maxLatencyMs: request.constraints?.maxLatencyMs,
+        minContextTokens: request.constraints?.minContextTokens,
         budgetRemainingUsd: budgetRemaining(budget ?? deps.defaultDailyBudgetUsd, spent),
         at: now().toISOString(),
       };

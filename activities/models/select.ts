@@ -1,4 +1,5 @@
 import type { ModelEndpoint } from '../decisions/voters.js';
+import { customRoutersFrom } from '../../core/routing/custom-routers.js';
 import type { AntsConfig } from '../../infra/config.js';
 import type { Db } from '../../infra/db/pool.js';
 import { ModelLimiter } from './limiter.js';
@@ -20,6 +21,7 @@ export function createReasoner(config: AntsConfig, db?: () => Db): Reasoner {
     return routedReasoner({
       registry: tenantRegistry(registry, store),
       rules: registry.rules,
+      customRouters: customRoutersFrom(registry.customRouters),
       providers: createChatProviders(),
       limiter: new ModelLimiter(registry.providerLimits),
       store,

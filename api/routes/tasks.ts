@@ -56,6 +56,7 @@ function toWorkflowInput(principal: Principal, submission: TaskSubmission): Task
     approvalTimeoutMs: submission.approvalTimeoutSeconds * 1000,
     maxAttempts: submission.maxAttempts,
     requestedBy: principal.name,
+    ...(submission.modelConstraints ? { modelConstraints: submission.modelConstraints } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { loadRegistryFile } from '../../activities/models/registry-source.js';
-import { safetyCriticalRouter } from '../../core/routing/custom-routers.js';
+import { customRoutersFrom } from '../../core/routing/custom-routers.js';
 import { estimateCostUsd, type ModelSpec } from '../../core/routing/model.js';
 import { route, type RouterState } from '../../core/routing/router.js';
 import { REFERENCE_TOKENS, requestAt, syntheticModels, type WorkloadClass } from './workload.js';
@@ -20,7 +20,8 @@ function argument(name: string, fallback: number): number {
 
 const BASELINE_MODEL = 'gpt-4-turbo-2024-04-09';
 const registry = loadRegistryFile('infra/models/registry.json');
-const customRouters = [safetyCriticalRouter(['medical.*'], BASELINE_MODEL)];
+// The shipped custom routers (safety-critical domains on the premium models, real-time requests on the fastest).
+const customRouters = customRoutersFrom(registry.customRouters);
 const byId = new Map(registry.models.map((m) => [m.id, m] as const));
 const baseline = byId.get(BASELINE_MODEL) as ModelSpec;
 
@@ -108,4 +109,14 @@ console.log(
     decisionLatency: latency,
   }),
 );
-if (cost.violated > 0) process.exitCode = 1;
+// A missed target fails the run (the figures above say by how much), so a regression cannot pass unnoticed.
+const TARGETS = { savingPct: 79, p99Ms: 1 };
+const missed = [
+  cost.violated > 0 ? `${cost.violated} routed requests break their constraints` : '',
+  cost.savingPct < TARGETS.savingPct ? `saving ${cost.savingPct.toFixed(1)}% is under ${TARGETS.savingPct}%` : '',
+  latency.p99Ms >= TARGETS.p99Ms ? `decision p99 ${latency.p99Ms.toFixed(3)} ms is not under ${TARGETS.p99Ms} ms` : '',
+].filter(Boolean);
+if (missed.length > 0) {
+  console.error(`targets missed: ${missed.join('; ')}`);
+  process.exitCode = 1;
+}

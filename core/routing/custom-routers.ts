@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { matchesGlob } from './glob.js';
 import type { CustomRouter } from './router.js';
 
@@ -45,4 +46,40 @@ export function businessHoursRouter(options: { pattern: string; startHour: numbe
         : { modelId: options.offHours, reason: `outside business hours (${hour}:00 UTC): premium model` };
     },
   };
+}
+
+const agentTypeGlob = z.string().min(1).max(128).regex(/^[A-Za-z0-9._*?-]+$/, 'an agent-type glob: letters, digits, . _ - * ?');
+const modelId = z.string().min(1).max(128);
+
+/** Custom routers as configuration (the registry file's `customRouters`), checked in the order listed. */
+export const customRouterSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('safety-critical'), patterns: z.array(agentTypeGlob).min(1).max(64), model: modelId }).strict(),
+  z.object({ kind: z.literal('realtime'), thresholdMs: z.number().int().positive().max(600_000).default(1000) }).strict(),
+  z
+    .object({
+      kind: z.literal('business-hours'),
+      pattern: agentTypeGlob,
+      startHour: z.number().int().min(0).max(23),
+      endHour: z.number().int().min(1).max(24),
+      inHoursModel: modelId,
+      offHoursModel: modelId,
+    })
+    .strict()
+    .refine((spec) => spec.startHour < spec.endHour, { message: 'startHour must be before endHour', path: ['endHour'] }),
+]);
+export type CustomRouterSpec = z.infer<typeof customRouterSpec>;
+
+/** The models a custom router may pin, for checking them against the registry. */
+export function pinnedModels(spec: CustomRouterSpec): string[] {
+  if (spec.kind === 'safety-critical') return [spec.model];
+  if (spec.kind === 'business-hours') return [spec.inHoursModel, spec.offHoursModel];
+  return [];
+}
+
+export function customRoutersFrom(specs: readonly CustomRouterSpec[]): CustomRouter[] {
+  return specs.map((spec) => {
+    if (spec.kind === 'safety-critical') return safetyCriticalRouter(spec.patterns, spec.model);
+    if (spec.kind === 'realtime') return realtimeRouter(spec.thresholdMs);
+    return businessHoursRouter({ pattern: spec.pattern, startHour: spec.startHour, endHour: spec.endHour, inHours: spec.inHoursModel, offHours: spec.offHoursModel });
+  });
 }

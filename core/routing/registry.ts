@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { capabilitySchema, modelSpecSchema, providerLimitSchema, providerSchema, type ModelSpec, type ProviderName } from './model.js';
+import { customRouterSpec, pinnedModels, type CustomRouterSpec } from './custom-routers.js';
 import type { RoutingRule } from './router.js';
 
 /** The registry file (infra/models/registry.json): models, per-provider limits in the `models` pool, agent-type rules. */
@@ -18,6 +19,7 @@ export const registryFileSchema = z
     models: z.array(modelSpecSchema).min(1),
     providerLimits: z.partialRecord(providerSchema, providerLimitSchema).default({}),
     rules: z.array(routingRuleSchema).default([]),
+    customRouters: z.array(customRouterSpec).max(64).default([]),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -31,6 +33,11 @@ export const registryFileSchema = z
         if (!ids.has(id)) ctx.addIssue({ code: 'custom', message: `rule ${rule.pattern} prefers unknown model ${id}`, path: ['rules', index, 'preferredModels'] });
       }
     }
+    for (const [index, router] of file.customRouters.entries()) {
+      for (const id of pinnedModels(router)) {
+        if (!ids.has(id)) ctx.addIssue({ code: 'custom', message: `custom router ${router.kind} pins unknown model ${id}`, path: ['customRouters', index] });
+      }
+    }
   });
 export type RegistryFile = z.infer<typeof registryFileSchema>;
 
@@ -38,6 +45,7 @@ export interface Registry {
   models: ModelSpec[];
   providerLimits: Partial<Record<ProviderName, { maxConcurrency: number; maxPerSecond: number }>>;
   rules: RoutingRule[];
+  customRouters: CustomRouterSpec[];
 }
 
 /** A tenant's view: the shipped models, with the tenant's own models added and any of the same id replacing them. */

@@ -25,6 +25,16 @@ export interface RoutingRequest {
   at?: string;
 }
 
+/** What a single task may ask of the models that reason for it (on top of the service-wide and rule limits). */
+export type ModelConstraints = Pick<RoutingRequest, 'maxCostUsd' | 'maxLatencyMs' | 'minContextTokens'>;
+
+/** The tighter of two optional limits. */
+export function tighter(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
 /** Agent types matching `pattern` prefer these models (ranked by score among themselves) and may tighten the request. */
 export interface RoutingRule {
   pattern: string;

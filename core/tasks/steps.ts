@@ -1,3 +1,4 @@
+import type { ModelConstraints } from '../routing/router.js';
 import type { AcceptanceRule } from './acceptance.js';
 import type { JsonObject } from './json.js';
 import type { Decision, Impact, Plan, ProposedEffect, TaskWorkflowInput, ToolCall, ToolRunResult } from './task.js';
@@ -68,6 +69,8 @@ export interface ReasonRequest {
   context: RetrievedContext;
   /** Why the previous attempt failed verification, so the next plan can differ. */
   feedback: string[];
+  /** The task's own limits for the model that reasons (the submitter's `modelConstraints`). */
+  constraints?: ModelConstraints;
 }
 
 export interface ExecuteRequest {

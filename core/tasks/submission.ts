@@ -23,6 +23,15 @@ export const acceptanceRule: z.ZodType<AcceptanceRule> = z.union([
   z.object({ path, check: z.enum(['minItems', 'maxItems']), value: z.number().int().min(0) }).strict(),
 ]);
 
+/** Per-task limits for the models that reason for the task; each narrows the choice, none widens it. */
+export const modelConstraints = z
+  .object({
+    maxCostUsd: z.number().positive().max(100).optional().describe('Most one model call of this task may cost (USD); the tighter of this and the service-wide limit applies'),
+    maxLatencyMs: z.number().int().positive().max(600_000).optional().describe("The chosen model's expected latency must be within this; under 1 s the real-time router picks the fastest model"),
+    minContextTokens: z.number().int().positive().max(10_000_000).optional().describe('The chosen model must hold at least this many tokens of context'),
+  })
+  .strict();
+
 export const MAX_APPROVAL_TIMEOUT_SECONDS = 30 * 24 * 3600;
 
 /** The body of `POST /v1/tasks` (and of the CLI's `ants task submit`). */
@@ -38,6 +47,7 @@ export const taskSubmission = z
     requireApproval: z.boolean().default(false),
     approvalTimeoutSeconds: z.number().int().min(1).max(MAX_APPROVAL_TIMEOUT_SECONDS).default(24 * 3600),
     maxAttempts: z.number().int().min(1).max(10).default(3),
+    modelConstraints: modelConstraints.optional().describe('Limits for the models chosen to reason for this task'),
   })
   .strict();
 export type TaskSubmission = z.infer<typeof taskSubmission>;

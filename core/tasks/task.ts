@@ -1,5 +1,6 @@
 import type { AcceptanceRule, VerificationReport } from './acceptance.js';
 import type { ModelRouting } from '../routing/outcome.js';
+import type { ModelConstraints } from '../routing/router.js';
 import type { JsonObject, JsonValue } from './json.js';
 
 /** Where a task is in its loop; shown by the `status` query and the Temporal UI's current details. */
@@ -28,6 +29,8 @@ export interface TaskWorkflowInput {
   /** How many Reason→Execute→Verify rounds before the task fails. */
   maxAttempts: number;
   requestedBy: string;
+  /** Limits for the models that reason for this task (absent: the service-wide ones). */
+  modelConstraints?: ModelConstraints;
 }
 
 export interface ToolCall {

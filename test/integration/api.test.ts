@@ -181,11 +181,15 @@ describe('request validation', () => {
     const badPriority = await call(key, 'POST', '/v1/tasks', reconcile('bad-priority', { priority: 9 }));
     expect(errorOf(badPriority.body)).toMatchObject({ field: 'priority' });
 
+    const badLimit = await call(key, 'POST', '/v1/tasks', reconcile('bad-limit', { modelConstraints: { maxLatencyMs: 0 } }));
+    expect(badLimit.status).toBe(400);
+    expect(errorOf(badLimit.body)).toMatchObject({ field: 'modelConstraints.maxLatencyMs' });
+
     const badId = await call(key, 'GET', '/v1/tasks/has%20space');
     expect(badId.status).toBe(400);
     expect(errorOf(badId.body)).toMatchObject({ field: 'id' });
 
-    for (const taskId of ['broken', 'bad-agent', 'bad-type', 'bad-input', 'bad-field', 'bad-priority']) {
+    for (const taskId of ['broken', 'bad-agent', 'bad-type', 'bad-input', 'bad-field', 'bad-priority', 'bad-limit']) {
       expect(await workflowExists(tenant.id, taskId)).toBe(false);
     }
     expect(await auditRows(tenant.id)).toEqual([]);

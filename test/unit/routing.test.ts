@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ModelLimiter } from '../../activities/models/limiter.js';
 import { loadRegistryFile } from '../../activities/models/registry-source.js';
 import { budgetRemaining } from '../../core/routing/budget.js';
-import { businessHoursRouter, realtimeRouter, safetyCriticalRouter } from '../../core/routing/custom-routers.js';
+import { businessHoursRouter, customRoutersFrom, realtimeRouter, safetyCriticalRouter } from '../../core/routing/custom-routers.js';
 import { matchesGlob } from '../../core/routing/glob.js';
 import { PRIOR_SUCCESS_RATE, updateStats } from '../../core/routing/learning.js';
 import { estimateCostUsd, modelSpecSchema, type ModelSpec } from '../../core/routing/model.js';
 import { registryFileSchema } from '../../core/routing/registry.js';
+import { taskSubmission } from '../../core/tasks/submission.js';
 import { findRule, route, type RouterState, type RoutingRequest } from '../../core/routing/router.js';
 
 const shipped = loadRegistryFile('infra/models/registry.json');
@@ -46,6 +47,47 @@ describe('the shipped registry', () => {
     expect(paths).toContain('models.0.pricing.inputPerMTokUsd');
     expect(paths).toContain('rules.0.preferredModels');
     expect(modelSpecSchema.safeParse({ ...byId('claude-haiku-4'), deployments: [] }).success).toBe(false);
+  });
+});
+
+describe('custom routers as configuration', () => {
+  it('ships safety-critical domains on the premium models and real-time requests on the fastest, in the listed order', () => {
+    const routers = customRoutersFrom(shipped.customRouters);
+    expect(routers.map((r) => r.name)).toEqual(['safety-critical', 'safety-critical', 'realtime']);
+    const options = { rules: shipped.rules, customRouters: routers };
+    expect(decided(route(ask({ agentType: 'healthcare.patient_triage' }), models, empty, options))).toMatchObject({ modelId: 'gpt-4-turbo-2024-04-09', customRouter: 'safety-critical' });
+    expect(decided(route(ask({ agentType: 'legal.contract_review' }), models, empty, options))).toMatchObject({ modelId: 'claude-opus-4', customRouter: 'safety-critical' });
+    const fastest = decided(route(ask({ agentType: 'support.chat', maxLatencyMs: 900 }), models, empty, options));
+    expect(fastest.customRouter).toBe('realtime');
+    expect(byId(fastest.modelId).expectedLatencyMs).toBe(Math.min(...models.filter((m) => m.enabled && m.capabilities.includes('chat')).map((m) => m.expectedLatencyMs)));
+    // Nothing pins an ordinary request: it is scored.
+    expect(decided(route(ask({ agentType: 'hr.onboarding' }), models, empty, options)).customRouter).toBeUndefined();
+  });
+
+  it('builds a business-hours router from its settings', () => {
+    const [hours] = customRoutersFrom([{ kind: 'business-hours', pattern: 'chat.*', startHour: 9, endHour: 18, inHoursModel: 'claude-haiku-4', offHoursModel: 'claude-sonnet-4' }]);
+    const options = { customRouters: hours ? [hours] : [] };
+    expect(decided(route(ask({ agentType: 'chat.x', at: '2025-03-03T10:00:00Z' }), models, empty, options)).modelId).toBe('claude-haiku-4');
+    expect(decided(route(ask({ agentType: 'chat.x', at: '2025-03-03T20:00:00Z' }), models, empty, options)).modelId).toBe('claude-sonnet-4');
+  });
+
+  it('refuses a router that pins an unknown model, an unknown kind, or hours that end before they start', () => {
+    const base = { models: [byId('claude-haiku-4'), byId('claude-sonnet-4')] };
+    const paths = (customRouters: unknown[]) => registryFileSchema.safeParse({ ...base, customRouters }).error?.issues.map((i) => i.path.join('.')) ?? [];
+    expect(paths([{ kind: 'safety-critical', patterns: ['medical.*'], model: 'gpt-9' }])).toEqual(['customRouters.0']);
+    expect(paths([{ kind: 'coin-toss' }])).toEqual(['customRouters.0.kind']);
+    expect(paths([{ kind: 'business-hours', pattern: 'chat.*', startHour: 18, endHour: 9, inHoursModel: 'claude-haiku-4', offHoursModel: 'claude-sonnet-4' }])).toEqual(['customRouters.0.endHour']);
+    expect(paths([{ kind: 'realtime' }])).toEqual([]);
+  });
+});
+
+describe("a task's own model constraints", () => {
+  const submission = { taskId: 't-1', agentType: 'finance.reconciliation', taskType: 'reconcile_payments', input: {} };
+  it('are optional, narrow only, and name the field that is wrong', () => {
+    expect(taskSubmission.parse(submission).modelConstraints).toBeUndefined();
+    expect(taskSubmission.parse({ ...submission, modelConstraints: { maxLatencyMs: 900, minContextTokens: 100_000 } }).modelConstraints).toEqual({ maxLatencyMs: 900, minContextTokens: 100_000 });
+    const bad = taskSubmission.safeParse({ ...submission, modelConstraints: { maxCostUsd: -1, temperature: 2 } });
+    expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['modelConstraints', 'modelConstraints.maxCostUsd']);
   });
 });
 

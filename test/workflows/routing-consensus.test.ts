@@ -61,7 +61,7 @@ beforeAll(async () => {
   ];
   env = await startLocalTemporal();
   db = testDb();
-  const registry = tenantRegistry({ models: registryModels, providerLimits: {}, rules: [] }, undefined);
+  const registry = tenantRegistry({ models: registryModels }, undefined);
   const voter = routedVoter({ registry, providers: createChatProviders({ env: {}, timeoutMs: 5_000 }), limiter: new ModelLimiter({}), store: createModelStore(db) });
   pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { workflowBundle: await workflowBundle(), modelEndpoint: { baseUrl: plain.baseUrl, registry: voter } });
 });

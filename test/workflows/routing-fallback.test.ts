@@ -1,11 +1,13 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLimiter } from '../../activities/models/limiter.js';
 import { createChatProviders } from '../../activities/models/providers/index.js';
 import { tenantRegistry } from '../../activities/models/registry-source.js';
 import { routedReasoner } from '../../activities/models/routed-reasoner.js';
 import { createModelStore } from '../../activities/models/store.js';
+import { customRoutersFrom } from '../../core/routing/custom-routers.js';
 import type { ModelSpec } from '../../core/routing/model.js';
-import type { TaskResult } from '../../core/tasks/task.js';
+import type { TaskResult, TaskWorkflowInput } from '../../core/tasks/task.js';
 import type { Db } from '../../infra/db/pool.js';
 import { approveSignal } from '../../workflows/task/messages.js';
 import { anthropic, openAi, startFakeProvider, type FakeProvider, type ProviderAnswer, type RecordedRequest } from '../support/fake-model-providers.js';
@@ -72,6 +74,7 @@ function models(): ModelSpec[] {
       provider: 'openai-compatible',
       displayName: 'Local model (fake)',
       remoteModel: 'llama-3.1-8b',
+      contextWindow: 32_000,
       pricing: { inputPerMTokUsd: 0.5, outputPerMTokUsd: 1.5 },
       expectedLatencyMs: 2000,
       deployments: [{ id: 'local-1', endpoint: `${local.url}/v1`, useEntraId: false, maxConcurrency: 4 }],
@@ -89,6 +92,7 @@ const harness = useTaskHarness({
     return routedReasoner({
       registry: tenantRegistry(shipped, undefined),
       rules: [],
+      customRouters: customRoutersFrom([{ kind: 'realtime', thresholdMs: 1000 }]),
       providers: createChatProviders({ env: { TEST_ANTHROPIC_KEY: 'anthropic-test-key' }, timeoutMs: 5_000 }),
       limiter: new ModelLimiter(shipped.providerLimits),
       store: createModelStore(db),
@@ -150,5 +154,29 @@ describe('Reason through the model router', () => {
     expect(local.maxInFlight).toBeLessThanOrEqual(1);
     const recorded = await db.query<{ calls: string; failed: string }>('select count(*) as calls, count(*) filter (where not success) as failed from model_calls where tenant_id = $1', [tenant]);
     expect(recorded.rows[0]).toEqual({ calls: '10', failed: '0' });
+  });
+
+  it("honours the task's own model constraints: a context limit narrows the chain, a real-time one pins the fastest model, an impossible one fails clearly", async () => {
+    anthropicScript = [];
+    const tenant = freshTenant('limits');
+    const start = (modelConstraints: NonNullable<TaskWorkflowInput['modelConstraints']>) =>
+      harness.start(reconcileTask(tenant, { input: reconciliationInput(0.5), approvalTimeoutMs: 300, modelConstraints }));
+    const run = async (modelConstraints: NonNullable<TaskWorkflowInput['modelConstraints']>) => (await (await start(modelConstraints)).result()) as TaskResult;
+
+    // Only the Claude model holds 100k tokens: no fallback to the 32k local one.
+    const narrowed = await run({ minContextTokens: 100_000 });
+    expect(narrowed.plan.routing?.decision).toMatchObject({ modelId: 'test-claude', fallbacks: [] });
+    expect(narrowed.plan.routing?.decision.customRouter).toBeUndefined();
+
+    // Under the real-time router's threshold the configured router decides.
+    const realtime = await run({ maxLatencyMs: 900 });
+    expect(realtime.plan.routing?.decision).toMatchObject({ modelId: 'test-claude', customRouter: 'realtime' });
+
+    // Cheaper than any model can answer: the Reason step refuses, and the task fails saying so.
+    const failure = await (await start({ maxCostUsd: 1e-9 })).result().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const causes: string[] = [];
+    for (let cause = (failure as Error).cause; cause instanceof Error; cause = cause.cause) causes.push(cause.message);
+    expect(causes.join(' | ')).toMatch(/no model/i);
   });
 });

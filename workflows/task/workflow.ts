@@ -122,7 +122,7 @@ async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof 
   for (view.attempt = 1; view.attempt <= input.maxAttempts; view.attempt += 1) {
     moveTo('reason');
     plan = await models.reasonPlan.executeWithOptions({ ...MODELS_STEP, summary: `Reason (attempt ${view.attempt})` }, [
-      { task, input: perceived.input, attempt: view.attempt, context, feedback },
+      { task, input: perceived.input, attempt: view.attempt, context, feedback, ...(input.modelConstraints ? { constraints: input.modelConstraints } : {}) },
     ]);
     moveTo('execute');
     outputs = await tools.executePlan.executeWithOptions(
