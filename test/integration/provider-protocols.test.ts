@@ -145,6 +145,13 @@ describe('Azure OpenAI (AzureOpenAI client)', () => {
     expect(await failure(azureOpenAiProvider({ env }), model('azure-openai', 'gpt-4-turbo', { deployment: 'd' }))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 2000 });
     expect(await failure(azureOpenAiProvider({ env: {} }), model('azure-openai', 'gpt-4-turbo', { deployment: 'd' }))).toMatchObject({ kind: 'auth' });
   });
+
+  it('reads a content-filtered answer as a failed answer naming the category, so the chain can move on', async () => {
+    script = [{ status: 200, body: openAi.contentFiltered('violence') }];
+    const error = await failure(azureOpenAiProvider({ env }), model('azure-openai', 'gpt-4-turbo', { deployment: 'd' }));
+    expect(error).toMatchObject({ kind: 'invalid_response' });
+    expect(error.message).toMatch(/content filter withheld the answer \(violence\)/);
+  });
 });
 
 describe('Anthropic (@anthropic-ai/sdk)', () => {

@@ -88,6 +88,28 @@ export const openAi = {
       usage: { prompt_tokens: 300, completion_tokens: 40, total_tokens: 340 },
     };
   },
+  /** Azure OpenAI withholding an answer: finish_reason content_filter, with the per-category results Azure adds. */
+  contentFiltered(tripped: string) {
+    const results = (trippedHere: string) =>
+      Object.fromEntries(['hate', 'self_harm', 'sexual', 'violence'].map((name) => [name, { filtered: name === trippedHere, severity: name === trippedHere ? 'high' : 'safe' }]));
+    return {
+      id: 'chatcmpl-ghi789',
+      object: 'chat.completion',
+      created: 1_741_000_000,
+      model: 'gpt-4-turbo-2024-04-09',
+      prompt_filter_results: [{ prompt_index: 0, content_filter_results: results('') }],
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'content_filter',
+          message: { role: 'assistant', content: null, refusal: null },
+          content_filter_results: results(tripped),
+          logprobs: null,
+        },
+      ],
+      usage: { prompt_tokens: 120, completion_tokens: 0, total_tokens: 120 },
+    };
+  },
   error(status: number, message: string, type: string, code: string | null = null) {
     return { error: { message, type, param: null, code } };
   },

@@ -1,6 +1,8 @@
 import { DefaultAzureCredential, getBearerTokenProvider } from '@azure/identity';
 import OpenAI, { AzureOpenAI } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+// Azure OpenAI's additions to the completion types (content-filter results per choice).
+import type {} from '@azure/openai/types';
 import { apiKeyOf, argumentsObject, clientKey, ProviderError, type ChatProvider, type ChatRequest, type ChatResponse, type ChatTarget } from './chat.js';
 import { toProviderError } from './sdk-errors.js';
 
@@ -41,6 +43,10 @@ export function toCompletionParams(model: string, request: ChatRequest): ChatCom
 export function fromCompletion(completion: ChatCompletion): ChatResponse {
   const choice = completion.choices[0];
   if (!choice) throw new ProviderError('invalid_response', 'the completion has no choices');
+  if (choice.finish_reason === 'content_filter') {
+    // Azure withholds the answer and says which categories tripped; another model of the chain may still answer.
+    throw new ProviderError('invalid_response', `the content filter withheld the answer${filteredCategories(choice)}`);
+  }
   const toolCalls = (choice.message.tool_calls ?? []).flatMap((call) =>
     call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: argumentsObject(call.function.arguments) }] : [],
   );
@@ -51,6 +57,15 @@ export function fromCompletion(completion: ChatCompletion): ChatResponse {
     finishReason: choice.finish_reason ?? 'unknown',
     model: completion.model,
   };
+}
+
+function filteredCategories(choice: ChatCompletion.Choice): string {
+  const results = choice.content_filter_results;
+  if (!results) return '';
+  const tripped = Object.entries(results).flatMap(([category, result]) =>
+    typeof result === 'object' && result !== null && 'filtered' in result && result.filtered === true ? [category] : [],
+  );
+  return tripped.length > 0 ? ` (${tripped.join(', ')})` : '';
 }
 
 function family(provider: 'openai-compatible' | 'azure-openai', clientFor: (target: ChatTarget) => OpenAI): ChatProvider {
