@@ -39,7 +39,7 @@ function kill(service: string): number {
 }
 
 describe('crash safety', () => {
-  it('finishes a task whose model worker and workflow worker were SIGKILLed mid-task, applying each effect once', async () => {
+  it('finishes a task whose model, workflow and integrations workers were SIGKILLed mid-task (the last inside the effects transaction), applying each effect once', async () => {
     const tenant = freshTenant('chaos');
     await createTenant(db, tenant, 'Chaos tenant');
     const { key: operatorKey } = await createApiKey(db, { tenant, name: 'submitter', role: 'operator' });
@@ -67,8 +67,24 @@ describe('crash safety', () => {
     kill('workflows');
     const polling = () => (stack.output.get('workflows') ?? []).filter((line) => line.includes('polling task queue')).length;
     await waitFor(() => stack.supervisor.restarts('workflows') === 1 && polling() === 2, 60_000, 'the workflows worker to poll again');
-    await waitFor(async () => (await call(approverKey, '/v1/tasks/crash-1/approval', { decision: 'approve', comment: 'after the crash' })).status === 200, 90_000, 'the approval to be accepted');
-    await waitFor(async () => (await status()).status === 'COMPLETED', 60_000, 'the task to complete');
+
+    // The integrations worker dies inside the effects transaction: a row this test holds makes its second insert wait,
+    // after the first went in. The dead worker's transaction rolls back; its replacement applies all three, once.
+    const blocker = await db.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query("insert into applied_effects (tenant_id, task_id, effect_key, kind, payload) values ($1, 'crash-1', 'ledger.adjustment:inv-2:pay-2', 'hold', '{}')", [tenant]);
+      await waitFor(async () => (await call(approverKey, '/v1/tasks/crash-1/approval', { decision: 'approve', comment: 'after the crash' })).status === 200, 90_000, 'the approval to be accepted');
+      const waitingInsert = async () =>
+        ((await db.query("select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like 'insert into applied_effects%'")).rowCount ?? 0) > 0;
+      await waitFor(waitingInsert, 60_000, 'the effects transaction to be mid-way');
+      const deadIntegrationsPid = kill('integrations');
+      await waitFor(() => stack.supervisor.restarts('integrations') === 1 && stack.supervisor.pid('integrations') !== deadIntegrationsPid, 30_000, 'the integrations worker to restart');
+    } finally {
+      await blocker.query('rollback');
+      blocker.release();
+    }
+    await waitFor(async () => (await status()).status === 'COMPLETED', 90_000, 'the task to complete');
 
     const done = await status();
     expect(done.result?.approval?.via).toBe('update');
