@@ -13,6 +13,8 @@ export const configSchema = z.object({
   ANTS_HOME: z.string().default('.ants'),
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** How long Temporal keeps closed runs of the namespace the cluster setup registers (ignored by the dev server). */
+  TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   DATABASE_URL: optionalUrl,

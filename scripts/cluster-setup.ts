@@ -3,12 +3,13 @@ import { loadConfig } from '../infra/config.js';
 import { migrate } from '../infra/db/migrate.js';
 import { createDb } from '../infra/db/pool.js';
 import { ensureMemoryUpkeepScheduleAt } from './stack/memory-upkeep.js';
+import { ensureNamespace, untilNamespaceServes } from './stack/namespace.js';
 import { registerSearchAttributes } from './stack/temporal.js';
 
 /**
  * What a cluster needs once per release, run as a one-shot job before the pools and the API start (the
  * `ants-setup` service of docker-compose.yml; a Kubernetes Job in production): the database migrations, the
- * search attributes, and the Schedules. Each step is idempotent, so the job can run on every deploy.
+ * namespace, its search attributes, and the Schedules. Each step is idempotent, so the job can run on every deploy.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   }
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    const added = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
+    const registered = await ensureNamespace(connection, config.TEMPORAL_NAMESPACE, config.TEMPORAL_RETENTION_DAYS);
+    process.stdout.write(`namespace ${config.TEMPORAL_NAMESPACE}: ${registered ? `registered (${config.TEMPORAL_RETENTION_DAYS} days retention)` : 'in place'}\n`);
+    const added = await untilNamespaceServes(() => registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE));
     process.stdout.write(`search attributes: ${added.length ? `added ${added.join(', ')}` : 'all in place'}\n`);
   } finally {
     await connection.close();
