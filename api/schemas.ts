@@ -4,6 +4,8 @@ import { MEMORY_NAMED_SCHEMAS } from './memory-schemas.js';
 import { SWARM_NAMED_SCHEMAS } from './swarm-schemas.js';
 import { acceptanceRule, identifier, jsonObject, jsonValue, taskSubmission } from '../core/tasks/submission.js';
 import { TASK_STEPS } from '../core/tasks/task.js';
+import { voterInput } from '../core/decisions/voter-input.js';
+import { CONSENSUS_STATUSES } from '../core/decisions/rounds.js';
 import { errorResponse } from './errors.js';
 import { budgetSetting, budgetView, costQuery, costReport, modelList, modelParams, modelRouting, modelSpecSchema, modelUpserted } from './model-schemas.js';
 
@@ -79,6 +81,7 @@ export const taskStatusView = z
     step: z.enum(TASK_STEPS),
     attempt: z.number().int(),
     agentId: z.string().optional().describe('The agent the marketplace awarded the task to'),
+    consensusScore: z.number().optional().describe("The peers' confidence-weighted support for applying the effects (when a review was asked for)"),
     pendingApproval: pendingApproval.optional(),
     approval: approvalRecord.optional(),
     lastError: z.string().optional(),
@@ -177,10 +180,6 @@ export const approvalItem = z
 export type ApprovalItem = z.infer<typeof approvalItem>;
 export const approvalList = z.object({ approvals: z.array(approvalItem), count: z.number().int() }).strict();
 
-const voterSpec = z.union([
-  z.object({ agentType: z.string().min(1).max(128) }).strict(),
-  z.object({ model: z.string().min(1).max(200) }).strict(),
-]);
 const consensusOption = z.union([
   z.string().min(1).max(200),
   z.object({ id: identifier, label: z.string().min(1).max(200), description: z.string().max(2000).optional() }).strict(),
@@ -191,7 +190,7 @@ export const consensusSubmission = z
     question: z.string().min(1).max(2000),
     context: z.string().max(20_000).default(''),
     options: z.array(consensusOption).min(2).max(20).describe('Option objects, or plain answers (their slug becomes the id)'),
-    voters: z.array(voterSpec).min(1).max(25).describe('Agent types vote through their playbook, models through the OpenAI-compatible endpoint'),
+    voters: z.array(voterInput).min(1).max(25).describe('Agent types vote through their playbook, models through the OpenAI-compatible endpoint'),
     minAgreement: z.number().min(0).max(1).default(0.75),
     quorum: z.number().int().min(1).max(25).optional().describe('Votes needed; a strict majority of the pool by default'),
     voteTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
@@ -216,7 +215,7 @@ export const consensusView = z
     tenant: z.string(),
     roundId: z.string(),
     question: z.string(),
-    status: z.enum(['voting', 'awaiting_human', 'decided', 'escalated_approved', 'escalated_rejected']),
+    status: z.enum(CONSENSUS_STATUSES),
     leader: z.string().optional(),
     votes: z.array(vote),
     failures: z.array(voterFailure),

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { AGENT_CATALOG } from '../../core/agents/catalog.js';
 import { defaultQuorum, diversifyPool, voterId, type ConsensusOption, type VoterSpec } from '../../core/decisions/consensus.js';
 import { consensusWorkflowId, type ConsensusView, type ConsensusWorkflowInput } from '../../core/decisions/rounds.js';
+import { toVoterSpec } from '../../core/decisions/voter-input.js';
 import { TASK_QUEUES } from '../../core/tasks/queues.js';
 import type { Db } from '../../infra/db/pool.js';
 import type { consensusWorkflow } from '../../workflows/index.js';
@@ -76,7 +77,7 @@ function slug(text: string): string {
 function toRoundInput(principal: Principal, submission: ConsensusSubmission, consensusModels: readonly string[]): ConsensusWorkflowInput {
   const options: ConsensusOption[] = submission.options.map((o) => (typeof o === 'string' ? { id: slug(o), label: o } : o));
   if (new Set(options.map((o) => o.id)).size !== options.length) throw badRequest('options must have distinct ids (or distinct answers)', 'options');
-  const requested: VoterSpec[] = submission.voters.map((v) => ('agentType' in v ? { kind: 'agent', agentType: v.agentType } : { kind: 'model', model: v.model }));
+  const requested: VoterSpec[] = submission.voters.map(toVoterSpec);
   for (const [i, voter] of requested.entries()) {
     if (voter.kind === 'agent' && !AGENT_CATALOG.some((a) => a.agentType === voter.agentType)) throw badRequest(`unknown agent type "${voter.agentType}"`, `voters.${i}.agentType`);
   }

@@ -2,6 +2,9 @@ import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { AGENT_CATALOG, findTaskType } from '../../core/agents/catalog.js';
 import type { TaskTypeSpec } from '../../core/agents/playbook.js';
+import { voterId } from '../../core/decisions/consensus.js';
+import { toVoterSpec } from '../../core/decisions/voter-input.js';
+import type { TaskReview } from '../../core/tasks/review.js';
 import type { TaskSubmission } from '../../core/tasks/submission.js';
 import type { TaskWorkflowInput } from '../../core/tasks/task.js';
 import { authorize } from '../auth/http.js';
@@ -57,7 +60,18 @@ function toWorkflowInput(principal: Principal, submission: TaskSubmission): Task
     maxAttempts: submission.maxAttempts,
     requestedBy: principal.name,
     ...(submission.modelConstraints ? { modelConstraints: submission.modelConstraints } : {}),
+    ...(submission.review ? { review: reviewOf(submission.review) } : {}),
   };
+}
+
+/** The peers must exist and each vote once. */
+function reviewOf(review: NonNullable<TaskSubmission['review']>): TaskReview {
+  const voters = review.voters.map(toVoterSpec);
+  for (const [i, voter] of voters.entries()) {
+    if (voter.kind === 'agent' && !AGENT_CATALOG.some((a) => a.agentType === voter.agentType)) throw badRequest(`unknown agent type "${voter.agentType}"`, `review.voters.${i}.agentType`);
+  }
+  if (new Set(voters.map(voterId)).size !== voters.length) throw badRequest('each voter may vote once', 'review.voters');
+  return { voters, voteTimeoutMs: review.voteTimeoutSeconds * 1000 };
 }
 
 function taskTypeOf(submission: TaskSubmission): TaskTypeSpec {

@@ -23,9 +23,16 @@ export interface ConsensusWorkflowInput {
   requestedBy: string;
   /** The right answer, for rounds of a labelled benchmark set: the metrics report accuracy against it. */
   expected?: string;
+  /**
+   * Without agreement a person decides in the round (`ask_person`, the default), or the round ends `no_decision` and
+   * its caller decides what that means — a task's peer review folds it into the task's own escalation.
+   */
+  onNoDecision?: 'ask_person' | 'report';
 }
 
-export type ConsensusStatus = 'voting' | 'awaiting_human' | 'decided' | 'escalated_approved' | 'escalated_rejected';
+export const CONSENSUS_STATUSES = ['voting', 'awaiting_human', 'decided', 'escalated_approved', 'escalated_rejected', 'no_decision'] as const;
+/** `no_decision`: the round did not agree and its caller (not a person of the round's own) acts on that. */
+export type ConsensusStatus = (typeof CONSENSUS_STATUSES)[number];
 
 export interface ConsensusView {
   tenant: string;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { voterInput } from '../decisions/voter-input.js';
 import type { AcceptanceRule } from './acceptance.js';
 import type { JsonValue } from './json.js';
 
@@ -32,6 +33,14 @@ export const modelConstraints = z
   })
   .strict();
 
+/** Peers review a task's proposed effects before they apply: their agreement is the escalation rules' consensus score. */
+export const reviewRequest = z
+  .object({
+    voters: z.array(voterInput).min(2).max(9).describe('Agent types vote through their playbook, models through the model endpoint'),
+    voteTimeoutSeconds: z.number().int().min(1).max(3600).default(120),
+  })
+  .strict();
+
 export const MAX_APPROVAL_TIMEOUT_SECONDS = 30 * 24 * 3600;
 
 /** The body of `POST /v1/tasks` (and of the CLI's `ants task submit`). */
@@ -48,6 +57,7 @@ export const taskSubmission = z
     approvalTimeoutSeconds: z.number().int().min(1).max(MAX_APPROVAL_TIMEOUT_SECONDS).default(24 * 3600),
     maxAttempts: z.number().int().min(1).max(10).default(3),
     modelConstraints: modelConstraints.optional().describe('Limits for the models chosen to reason for this task'),
+    review: reviewRequest.optional().describe('A consensus round of peers on the proposed effects; agreement under 0.75 asks a person'),
   })
   .strict();
 export type TaskSubmission = z.infer<typeof taskSubmission>;

@@ -1,10 +1,11 @@
 import type { AcceptanceRule, VerificationReport } from './acceptance.js';
 import type { ModelRouting } from '../routing/outcome.js';
 import type { ModelConstraints } from '../routing/router.js';
+import type { TaskReview } from './review.js';
 import type { JsonObject, JsonValue } from './json.js';
 
 /** Where a task is in its loop; shown by the `status` query and the Temporal UI's current details. */
-export const TASK_STEPS = ['perceive', 'award', 'retrieve', 'reason', 'execute', 'verify', 'awaiting_approval', 'commit', 'learn', 'done'] as const;
+export const TASK_STEPS = ['perceive', 'award', 'retrieve', 'reason', 'execute', 'verify', 'review', 'awaiting_approval', 'commit', 'learn', 'done'] as const;
 export type TaskStep = (typeof TASK_STEPS)[number];
 
 /** The value of the `AntsStatus` search attribute. */
@@ -31,6 +32,8 @@ export interface TaskWorkflowInput {
   requestedBy: string;
   /** Limits for the models that reason for this task (absent: the service-wide ones). */
   modelConstraints?: ModelConstraints;
+  /** Peers vote on the proposed effects before they apply (see core/tasks/review.ts). */
+  review?: TaskReview;
 }
 
 export interface ToolCall {
@@ -112,6 +115,8 @@ export interface TaskStatusView {
   attempt: number;
   /** The agent the marketplace awarded the task to (absent when its type has no deployed agent). */
   agentId?: string;
+  /** The peers' support for applying the effects, when the submitter asked for a review. */
+  consensusScore?: number;
   pendingApproval?: PendingApproval;
   approval?: ApprovalRecord;
   lastError?: string;

@@ -185,11 +185,15 @@ describe('request validation', () => {
     expect(badLimit.status).toBe(400);
     expect(errorOf(badLimit.body)).toMatchObject({ field: 'modelConstraints.maxLatencyMs' });
 
+    const badPeer = await call(key, 'POST', '/v1/tasks', reconcile('bad-peer', { review: { voters: [{ agentType: 'nobody.at_all' }, { model: 'a' }] } }));
+    expect(badPeer.status).toBe(400);
+    expect(errorOf(badPeer.body)).toMatchObject({ field: 'review.voters.0.agentType' });
+
     const badId = await call(key, 'GET', '/v1/tasks/has%20space');
     expect(badId.status).toBe(400);
     expect(errorOf(badId.body)).toMatchObject({ field: 'id' });
 
-    for (const taskId of ['broken', 'bad-agent', 'bad-type', 'bad-input', 'bad-field', 'bad-priority', 'bad-limit']) {
+    for (const taskId of ['broken', 'bad-agent', 'bad-type', 'bad-input', 'bad-field', 'bad-priority', 'bad-limit', 'bad-peer']) {
       expect(await workflowExists(tenant.id, taskId)).toBe(false);
     }
     expect(await auditRows(tenant.id)).toEqual([]);

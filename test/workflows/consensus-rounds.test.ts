@@ -3,15 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VoterSpec } from '../../core/decisions/consensus.js';
 import { approvalWorkflowId } from '../../core/decisions/requests.js';
 import { consensusWorkflowId, type ConsensusWorkflowInput } from '../../core/decisions/rounds.js';
-import { TASK_QUEUES } from '../../core/tasks/queues.js';
+import { TASK_QUEUES, taskWorkflowId } from '../../core/tasks/queues.js';
+import { reviewRoundId } from '../../core/tasks/review.js';
+import type { TaskStatusView } from '../../core/tasks/task.js';
 import type { Db } from '../../infra/db/pool.js';
 import { inTenant } from '../../activities/memory/tenant-tx.js';
-import { approveSignal, decideUpdate, type DecideUpdateInput } from '../../workflows/approval/messages.js';
+import { approveSignal, decideUpdate, rejectSignal, type DecideUpdateInput } from '../../workflows/approval/messages.js';
 import { consensusStatusQuery } from '../../workflows/consensus/messages.js';
+import { statusQuery } from '../../workflows/task/messages.js';
+import { searchAttributesFor } from '../../workflows/task/search-attributes.js';
 import type { consensusWorkflow } from '../../workflows/index.js';
 import { startInProcessPools, type InProcessPools } from '../../workers/in-process.js';
 import { chatCompletion, startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai.js';
 import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
+import { reconcileTask } from '../support/tasks.js';
 import { workflowBundle } from '../support/workers.js';
 
 let env: TestWorkflowEnvironment;
@@ -202,5 +207,50 @@ describe('consensusWorkflow', () => {
     const result = await (await run(input)).result();
     expect(result.votes[0]).toMatchObject({ voter: 'agent:selfops.secops', choice: 'triage' });
     expect(result.status).toBe('decided');
+  });
+});
+
+describe("a task's peer review", () => {
+  async function reviewedTask(tenant: string, voters: VoterSpec[]) {
+    const input = reconcileTask(tenant, { review: { voters, voteTimeoutMs: 5_000 } });
+    const handle = await env.client.workflow.start('taskWorkflow', {
+      workflowId: taskWorkflowId(tenant, input.taskId),
+      taskQueue: TASK_QUEUES.workflows,
+      args: [input],
+      typedSearchAttributes: searchAttributesFor(input, 'RUNNING'),
+    });
+    let view: TaskStatusView | undefined;
+    for (let i = 0; i < 150 && view?.status !== 'AWAITING_APPROVAL'; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      view = await handle.query(statusQuery);
+    }
+    if (view?.status !== 'AWAITING_APPROVAL') throw new Error(`the task never waited for a person: ${JSON.stringify(view)}`);
+    return { input, handle, view };
+  }
+
+  it("lets agreeing peers' support stand as the consensus score: no consensus reason to ask a person", async () => {
+    const tenant = freshTenant('review');
+    const { input, handle, view } = await reviewedTask(tenant, [model('apply-90'), model('apply-80')]);
+    expect(view.consensusScore).toBe(1);
+    // A first task of its kind is novel, so a person is still asked — but not because of the peers.
+    expect(view.pendingApproval?.reasons.join(' ')).not.toMatch(/consensus/);
+    const round = await db.query('select status, decision from consensus_rounds where tenant_id = $1 and id = $2', [tenant, reviewRoundId(input.taskId)]);
+    expect(round.rows).toEqual([{ status: 'decided', decision: 'apply' }]);
+    await handle.signal(approveSignal, { approverId: 'alice' });
+    expect((await handle.result()).status).toBe('COMPLETED');
+  });
+
+  it('asks a person when the peers split, with the consensus score among the reasons, and the round asks nobody itself', async () => {
+    const tenant = freshTenant('review');
+    const { input, handle, view } = await reviewedTask(tenant, [model('apply-60'), model('hold-90')]);
+    expect(view.consensusScore).toBe(0.4);
+    expect(view.pendingApproval?.reasons).toContain('consensus 0.40 is below 0.75');
+    const round = await db.query('select status from consensus_rounds where tenant_id = $1 and id = $2', [tenant, reviewRoundId(input.taskId)]);
+    expect(round.rows).toEqual([{ status: 'no_decision' }]);
+    // One person decides, on the task: the round opened no approval request of its own.
+    const requestKinds = async () => (await db.query<{ subject_kind: string }>('select subject_kind from approval_requests where tenant_id = $1', [tenant])).rows.map((r) => r.subject_kind);
+    await expect.poll(requestKinds, { timeout: 10_000 }).toEqual(['task']);
+    await handle.signal(rejectSignal, { approverId: 'alice', comment: 'the peers disagree' });
+    expect((await handle.result()).status).toBe('REJECTED');
   });
 });

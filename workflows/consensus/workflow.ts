@@ -96,6 +96,8 @@ export async function consensusWorkflow(input: ConsensusWorkflowInput): Promise<
   if (score.decided) {
     view.decision = score.leading;
     status = 'decided';
+  } else if (input.onNoDecision === 'report') {
+    status = 'no_decision';
   } else {
     setStatus('awaiting_human');
     const id = approvalId({ kind: 'consensus', id: input.roundId });

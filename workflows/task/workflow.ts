@@ -38,6 +38,7 @@ import { DECISION_STEP } from '../approval/activity-options.js';
 import { registerHumanGate } from '../approval/gate.js';
 import { askForTask } from '../approval/task-request.js';
 import { useMarketplace } from './marketplace.js';
+import { peerReview } from './review.js';
 import { statusQuery } from './messages.js';
 import { searchAttributesFor, statusAttribute } from './search-attributes.js';
 
@@ -148,11 +149,16 @@ async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof 
   }
   const attempts = view.attempt;
 
+  if (input.review) {
+    moveTo('review');
+    view.consensusScore = await peerReview({ ...input, review: input.review }, { plan, verification: verified.report, impact: verified.impact, effects: verified.effects });
+  }
   const escalationInput = {
     confidence: plan.confidence,
     impact: verified.impact,
     policyRequiresApproval: perceived.policyRequiresApproval || input.requireApproval,
     similarEpisodes: context.similarEpisodes.length,
+    ...(view.consensusScore !== undefined ? { consensusScore: view.consensusScore } : {}),
   };
   // The tenant's delegation mode for this agent type, and the threshold people's past decisions earned it.
   const policy = await decisions.readDecisionPolicy.executeWithOptions({ ...DECISION_STEP, summary: 'Read the delegation mode' }, [
