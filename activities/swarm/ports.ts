@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PHEROMONE_TYPES, type PheromoneType } from '../../core/swarm/pheromones.js';
 import type { Bid } from '../../core/swarm/bids.js';
+import type { AgentLoadSample, AwardSample } from '../../core/swarm/metrics.js';
 import { jsonObject } from '../../core/tasks/submission.js';
 import type { JsonObject } from '../../core/tasks/json.js';
 
@@ -120,6 +121,8 @@ export interface SwarmState {
   award(input: AwardInput): Promise<Award | null>;
   /** Closes the task's award (idempotent); false when there was none open. */
   release(tenant: string, taskId: string, succeeded: boolean): Promise<boolean>;
+  /** What the swarm metrics are computed from: the tenant's agents now, and the awards made since `since`. */
+  metricsSample(tenant: string, since: Date, slaMs: number): Promise<{ agents: AgentLoadSample[]; awards: AwardSample[] }>;
   /** Each agent's record with a task type over its released awards. */
   history(tenant: string, agentType: string, taskType: string): Promise<Map<string, { tasks: number; successRate: number }>>;
 }

@@ -88,6 +88,28 @@ export function createPostgresSwarmState(db: Db): SwarmState {
       });
     },
 
+    async metricsSample(tenant: string, since: Date, slaMs: number) {
+      return inTenantAs(db, SWARM_ROLE, tenant, async (client) => {
+        const agents = await client.query<{ agent_type: string; state: string; capacity: number; load: number; awarded: number }>(
+          `select a.agent_type, a.state, a.capacity, coalesce(s.open, 0) as load,
+                  (select count(*) from task_awards t where t.tenant_id = a.tenant_id and t.agent_id = a.agent_id and t.awarded_at >= $2)::int as awarded
+           from agents a left join agent_slots s on s.tenant_id = a.tenant_id and s.agent_id = a.agent_id
+           where a.tenant_id = $1 and a.state <> 'RETIRED' order by a.agent_type, a.instance`,
+          [tenant, since],
+        );
+        const awards = await client.query<{ wait_ms: number; run_ms: number | null; succeeded: boolean | null }>(
+          `select extract(epoch from (awarded_at - submitted_at)) * 1000 as wait_ms,
+                  extract(epoch from (released_at - awarded_at)) * 1000 as run_ms, succeeded
+           from task_awards where tenant_id = $1 and awarded_at >= $2`,
+          [tenant, since],
+        );
+        return {
+          agents: agents.rows.map((r) => ({ agentType: r.agent_type, state: r.state, capacity: r.capacity, load: r.load, awarded: r.awarded })),
+          awards: awards.rows.map((r) => ({ waitMs: Math.max(0, Number(r.wait_ms)), runMs: r.run_ms === null ? null : Number(r.run_ms), slaMs, succeeded: r.succeeded })),
+        };
+      });
+    },
+
     async history(tenant: string, agentType: string, taskType: string) {
       const rows = await inTenantAs(db, SWARM_ROLE, tenant, async (client) =>
         (

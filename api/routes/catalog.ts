@@ -3,6 +3,7 @@ import type { Permission } from '../auth/roles.js';
 import { errorResponse } from '../errors.js';
 import * as agentSchemas from '../agents/schemas.js';
 import { pheromone, pheromoneDeposit, pheromoneList, pheromoneQuery } from '../swarm-schemas.js';
+import { backlogView, swarmMetricsQuery, swarmMetricsView } from '../metrics-schemas.js';
 import { forgetMemoryBody, memoryForgotten, memorySearchQuery, memorySearchResults } from '../memory-schemas.js';
 import {
   approvalItem,
@@ -276,6 +277,23 @@ export const ROUTES = {
     summary: 'Human approval rate, time to decision, timeouts, consensus score distribution and accuracy on labelled rounds, adapted thresholds.',
     permission: 'view',
     responses: { 200: { description: 'The metrics', schema: decisionMetrics }, ...AUTH_ERRORS },
+  },
+  swarmMetrics: {
+    operationId: 'getSwarmMetrics',
+    method: 'GET',
+    url: '/v1/metrics/swarm',
+    summary: "The key's tenant's swarm: load evenness (Gini) overall and per agent type, idle %, utilisation, completion within SLA, time to assignment.",
+    permission: 'view',
+    query: swarmMetricsQuery,
+    responses: { 200: { description: 'The metrics', schema: swarmMetricsView }, 400: error('An invalid period or SLA'), ...AUTH_ERRORS },
+  },
+  poolBacklog: {
+    operationId: 'getPoolBacklog',
+    method: 'GET',
+    url: '/v1/metrics/backlog',
+    summary: "Each worker pool's task-queue backlog from Temporal (tasks waiting, oldest wait, add/dispatch rates, pollers), for autoscaling. Cluster-wide: admins only.",
+    permission: 'administer',
+    responses: { 200: { description: 'The backlog per pool', schema: backlogView }, ...AUTH_ERRORS },
   },
   health: {
     operationId: 'health',

@@ -35,6 +35,8 @@ export interface AwardSample {
   /** Award → release (ms); null while running. */
   runMs: number | null;
   slaMs: number | null;
+  /** How the task ended; a failed task never counts as completed within its SLA. */
+  succeeded?: boolean | null;
 }
 
 export interface SwarmMetrics {
@@ -59,7 +61,7 @@ export function swarmMetrics(agents: readonly AgentLoadSample[], awards: readonl
   const byType = new Map<string, number[]>();
   for (const agent of agents) byType.set(agent.agentType, [...(byType.get(agent.agentType) ?? []), agent.awarded]);
   const finishedWithSla = awards.filter((a) => a.runMs !== null && a.slaMs !== null);
-  const withinSla = finishedWithSla.filter((a) => (a.runMs ?? 0) + a.waitMs <= (a.slaMs ?? 0)).length;
+  const withinSla = finishedWithSla.filter((a) => a.succeeded !== false && (a.runMs ?? 0) + a.waitMs <= (a.slaMs ?? 0)).length;
   const waits = awards.map((a) => a.waitMs);
   return {
     agents: agents.length,

@@ -1,4 +1,4 @@
-import { isGrpcServiceError, type Connection } from '@temporalio/client';
+import { isGrpcServiceError, NamespaceNotFoundError, type Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 
 const GRPC_NOT_FOUND = 5;
@@ -37,7 +37,7 @@ export async function untilNamespaceServes<T>(attempt: () => Promise<T>, withinM
     try {
       return await attempt();
     } catch (error) {
-      const notYet = isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND;
+      const notYet = error instanceof NamespaceNotFoundError || (isGrpcServiceError(error) && error.code === GRPC_NOT_FOUND);
       if (!notYet || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }

@@ -48,6 +48,30 @@ export function describeSwarmStateContract(name: string, make: () => StateUnderT
       expect(await state.award({ tenant, taskId: 't-3', agentType: 'hr.onboarding', submittedAt, bids })).toMatchObject({ agentId: first });
     });
 
+    it('samples what the swarm metrics need: each agent now, and the awards of the period with how they ended', async () => {
+      const { state, addAgents } = make();
+      const tenant = freshTenant('sample');
+      const [first, second] = await addAgents(tenant, 'hr.onboarding', 2, 2);
+      const bids = bidsFor([first ?? '', second ?? '']);
+      for (const taskId of ['s-1', 's-2', 's-3']) await state.award({ tenant, taskId, agentType: 'hr.onboarding', submittedAt, bids });
+      await state.release(tenant, 's-1', true);
+      await state.release(tenant, 's-2', false);
+      const sample = await state.metricsSample(tenant, new Date(Date.now() - 3_600_000), 60_000);
+      expect(sample.agents.map((a) => [a.agentType, a.capacity, a.load, a.awarded])).toEqual([
+        ['hr.onboarding', 2, 0, 2],
+        ['hr.onboarding', 2, 1, 1],
+      ]);
+      expect(sample.awards.map((a) => [a.runMs === null, a.succeeded, a.slaMs]).sort()).toEqual([
+        [false, false, 60_000],
+        [false, true, 60_000],
+        [true, null, 60_000],
+      ]);
+      expect(sample.awards.every((a) => a.waitMs >= 0)).toBe(true);
+      // Nothing of the period before, nothing of another tenant.
+      expect((await state.metricsSample(tenant, new Date(Date.now() + 60_000), 60_000)).awards).toEqual([]);
+      expect(await state.metricsSample(freshTenant('sample'), new Date(0), 60_000)).toEqual({ agents: [], awards: [] });
+    });
+
     it('skips ineligible bids and keeps tenants apart', async () => {
       const { state, addAgents } = make();
       const [tenant, other] = [freshTenant('award'), freshTenant('award')];

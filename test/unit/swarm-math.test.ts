@@ -108,4 +108,10 @@ describe('swarm metrics', () => {
     expect(metrics.loadGiniByType).toEqual({ a: 0, b: 0 });
     expect(metrics.timeToAssignmentMs.p50).toBe(20);
   });
+
+  it('never counts a failed task as completed within its SLA', () => {
+    const quickFailure = { waitMs: 5, runMs: 10, slaMs: 200, succeeded: false };
+    const quickSuccess = { waitMs: 5, runMs: 10, slaMs: 200, succeeded: true };
+    expect(swarmMetrics([], [quickFailure, quickSuccess]).completedWithinSlaPercent).toBe(50);
+  });
 });
