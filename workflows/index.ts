@@ -3,6 +3,7 @@ export { taskWorkflow } from './task/workflow.js';
 export { approvalWorkflow } from './approval/workflow.js';
 export { decisionMemoryWorkflow } from './approval/remember.js';
 export { consensusWorkflow } from './consensus/workflow.js';
+export { sessionWorkflow } from './session/workflow.js';
 export { agentWorkflow } from './agent/workflow.js';
 export { agentActivationWorkflow } from './agent/activation.js';
 export { memoryUpkeepWorkflow } from './memory/workflow.js';

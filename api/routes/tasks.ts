@@ -61,6 +61,7 @@ function toWorkflowInput(principal: Principal, submission: TaskSubmission): Task
     requestedBy: principal.name,
     ...(submission.modelConstraints ? { modelConstraints: submission.modelConstraints } : {}),
     ...(submission.review ? { review: reviewOf(submission.review) } : {}),
+    ...(submission.sessionId ? { sessionId: submission.sessionId } : {}),
   };
 }
 

@@ -1,7 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TASK_QUEUES, taskWorkflowId } from '../../core/tasks/queues.js';
 import type { TaskStatus, TaskWorkflowInput } from '../../core/tasks/task.js';
-import type { taskWorkflow } from '../../workflows/index.js';
+import { sessionWorkflowId, type SessionEntry } from '../../core/tasks/session.js';
+import type { sessionWorkflow, taskWorkflow } from '../../workflows/index.js';
+import { enqueueSignal } from '../../workflows/session/messages.js';
 import { searchAttributesFor } from '../../workflows/task/search-attributes.js';
 import { describeTask, statusFromDescription } from './temporal.js';
 
@@ -20,6 +22,29 @@ export interface StartedTask {
  * way, and not at all for a closed run).
  */
 export async function startTask(temporal: Client, input: TaskWorkflowInput): Promise<StartedTask> {
+  const started = await startTaskWorkflow(temporal, input);
+  // Joining the session after the start: a repeat of the submission joins again (a no-op for the session), so a
+  // crash between the two steps is healed by the client's retry.
+  if (input.sessionId) await joinSession(temporal, input.tenant, input.sessionId, { taskId: input.taskId, workflowId: started.workflowId });
+  return started;
+}
+
+/**
+ * The session hands out turns in the order it receives tasks: signal-with-start makes that the order in which the API
+ * accepted them, whether or not the session was running.
+ */
+async function joinSession(temporal: Client, tenant: string, sessionId: string, entry: SessionEntry): Promise<void> {
+  await temporal.workflow.signalWithStart<typeof sessionWorkflow, [SessionEntry]>('sessionWorkflow', {
+    workflowId: sessionWorkflowId(tenant, sessionId),
+    taskQueue: TASK_QUEUES.workflows,
+    args: [{ tenant, sessionId }],
+    signal: enqueueSignal,
+    signalArgs: [entry],
+    staticSummary: `Session ${sessionId} (${tenant}): its tasks one after another`,
+  });
+}
+
+async function startTaskWorkflow(temporal: Client, input: TaskWorkflowInput): Promise<StartedTask> {
   const workflowId = taskWorkflowId(input.tenant, input.taskId);
   try {
     const handle = await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
@@ -46,5 +71,6 @@ function startDetails(input: TaskWorkflowInput): string {
     `**Tenant** ${input.tenant} · **task** \`${input.taskId}\``,
     `**Agent** ${input.agentType} · **task type** ${input.taskType} · **priority** ${input.priority}`,
     `**Requested by** ${input.requestedBy}${input.requireApproval ? ' · approval required' : ''} · approval timeout ${Math.round(input.approvalTimeoutMs / 1000)} s`,
+    ...(input.sessionId ? [`**Session** \`${input.sessionId}\`: runs after the session's earlier tasks`] : []),
   ].join('\n');
 }

@@ -57,6 +57,7 @@ export const taskSubmission = z
     approvalTimeoutSeconds: z.number().int().min(1).max(MAX_APPROVAL_TIMEOUT_SECONDS).default(24 * 3600),
     maxAttempts: z.number().int().min(1).max(10).default(3),
     modelConstraints: modelConstraints.optional().describe('Limits for the models chosen to reason for this task'),
+    sessionId: identifier.optional().describe('Tasks sharing a session id run strictly one after another, in the order they were submitted'),
     review: reviewRequest.optional().describe('A consensus round of peers on the proposed effects; agreement under 0.75 asks a person'),
   })
   .strict();

@@ -5,7 +5,7 @@ import type { TaskReview } from './review.js';
 import type { JsonObject, JsonValue } from './json.js';
 
 /** Where a task is in its loop; shown by the `status` query and the Temporal UI's current details. */
-export const TASK_STEPS = ['perceive', 'award', 'retrieve', 'reason', 'execute', 'verify', 'review', 'awaiting_approval', 'commit', 'learn', 'done'] as const;
+export const TASK_STEPS = ['perceive', 'session', 'award', 'retrieve', 'reason', 'execute', 'verify', 'review', 'awaiting_approval', 'commit', 'learn', 'done'] as const;
 export type TaskStep = (typeof TASK_STEPS)[number];
 
 /** The value of the `AntsStatus` search attribute. */
@@ -34,6 +34,8 @@ export interface TaskWorkflowInput {
   modelConstraints?: ModelConstraints;
   /** Peers vote on the proposed effects before they apply (see core/tasks/review.ts). */
   review?: TaskReview;
+  /** Tasks of one session run one after another, in submission order (see core/tasks/session.ts). */
+  sessionId?: string;
 }
 
 export interface ToolCall {

@@ -1,4 +1,4 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { TaskStatusView } from '../../core/tasks/task.js';
 
 /**
@@ -10,3 +10,6 @@ import type { TaskStatusView } from '../../core/tasks/task.js';
 export { approveSignal, decideUpdate, rejectSignal, type DecideUpdateInput } from '../approval/messages.js';
 
 export const statusQuery = defineQuery<TaskStatusView>('status');
+
+/** The task's ordered session says it is this task's turn (see workflows/session). */
+export const turnSignal = defineSignal('turn');

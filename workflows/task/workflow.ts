@@ -39,6 +39,7 @@ import { registerHumanGate } from '../approval/gate.js';
 import { askForTask } from '../approval/task-request.js';
 import { useMarketplace } from './marketplace.js';
 import { peerReview } from './review.js';
+import { useSession } from './session.js';
 import { statusQuery } from './messages.js';
 import { searchAttributesFor, statusAttribute } from './search-attributes.js';
 
@@ -56,16 +57,18 @@ const decisions = proxyLocalActivities<DecisionsActivities>(DECISION_STEP);
  */
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult> {
   const marketplace = useMarketplace(input, new Date(workflowInfo().startTime).toISOString());
+  const session = useSession(input);
   try {
-    return await runTask(input, marketplace);
+    return await runTask(input, marketplace, session);
   } catch (error) {
-    // Whatever ended the task early, the agent's slot goes back.
+    // Whatever ended the task early, the agent's slot goes back and the next task of its session gets its turn.
     await marketplace.release(false);
+    await session.leave();
     throw error;
   }
 }
 
-async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof useMarketplace>): Promise<TaskResult> {
+async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof useMarketplace>, session: ReturnType<typeof useSession>): Promise<TaskResult> {
   const workflowId = workflowInfo().workflowId;
   const task: TaskRef = { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, taskType: input.taskType };
   const view: TaskStatusView = { ...task, status: 'RUNNING', step: 'perceive', attempt: 0 };
@@ -89,6 +92,7 @@ async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof 
    */
   const settle = async (status: Extract<TaskStatus, 'COMPLETED' | 'REJECTED' | 'FAILED'>, kind: string, actor: string, details: JsonObject) => {
     await marketplace.release(status === 'COMPLETED');
+    await session.leave();
     await audit(kind, actor, details);
     await condition(allHandlersFinished);
     moveTo('done', status);
@@ -106,6 +110,12 @@ async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof 
   moveTo('perceive');
   const perceived = await loop.perceiveTask.executeWithOptions({ ...LOCAL_STEP, summary: `Perceive ${task.agentType}/${task.taskType}` }, [input]);
   await audit('task.accepted', input.requestedBy, { priority: input.priority, procedure: perceived.procedure });
+
+  if (session.sessionId) {
+    // Ordered sessions: nothing of this task (not even an agent's slot) is taken before the earlier tasks are done.
+    moveTo('session');
+    await session.waitForTurn();
+  }
 
   moveTo('award');
   const award = await marketplace.take();
