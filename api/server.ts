@@ -18,6 +18,7 @@ import { registerConsensusRoutes } from './routes/consensus.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerInboxPage } from './inbox/page.js';
 import { registerBudgetRoutes } from './routes/budgets.js';
+import { registerArtifactRoutes } from './routes/artifacts.js';
 import { registerPheromoneRoutes } from './routes/pheromones.js';
 import { registerCostRoutes } from './routes/costs.js';
 import { registerModelRoutes } from './routes/models.js';
@@ -90,6 +91,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     registerMetricsRoutes(scope, deps);
     registerMemoryRoutes(scope, { db: deps.db, embeddings: deps.embeddings });
     registerPheromoneRoutes(scope, { db: deps.db });
+    registerArtifactRoutes(scope, { db: deps.db });
   });
   return app;
 }

@@ -2,8 +2,13 @@ import type { Db } from '../../infra/db/pool.js';
 import { createMarketplaceActivities } from './marketplace.js';
 import { createPostgresPheromoneField } from './postgres-field.js';
 import { createPostgresSwarmState } from './postgres-state.js';
+import { createPostgresWorkspace } from './postgres-workspace.js';
+import { createWorkspaceActivities } from './workspace-activities.js';
 
-/** The marketplace's activities of the `memory` pool, over the local (Postgres) swarm adapters. */
+/** The swarm's activities of the `memory` pool (marketplace, stigmergy workspace), over the local (Postgres) adapters. */
 export function memoryPoolSwarmActivities(db: Db) {
-  return createMarketplaceActivities({ db, field: createPostgresPheromoneField(db), state: createPostgresSwarmState(db) });
+  return {
+    ...createMarketplaceActivities({ db, field: createPostgresPheromoneField(db), state: createPostgresSwarmState(db) }),
+    ...createWorkspaceActivities({ workspace: createPostgresWorkspace(db) }),
+  };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PHEROMONE_TYPES, type PheromoneType } from '../../core/swarm/pheromones.js';
 import type { Bid } from '../../core/swarm/bids.js';
 import type { AgentLoadSample, AwardSample } from '../../core/swarm/metrics.js';
+import type { ArtifactStatus } from '../../core/swarm/stigmergy.js';
 import { jsonObject } from '../../core/tasks/submission.js';
 import type { JsonObject } from '../../core/tasks/json.js';
 
@@ -128,3 +129,96 @@ export interface SwarmState {
 }
 
 export type { Bid };
+
+// ── Stigmergy workspace ──────────────────────────────────────────────────────────────────────────────────────────
+
+const capability = z.string().min(1).max(100);
+const actor = z.string().min(1).max(200);
+/** Artifact ids: chosen by whoever leaves the artifact, safe in URLs and logs. */
+export const artifactId = z.string().min(1).max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits, . _ : -');
+
+export const artifactDraft = z
+  .object({
+    tenant,
+    id: artifactId,
+    kind: z.string().min(1).max(100),
+    title: z.string().min(1).max(300),
+    content: jsonObject.default({}),
+    status: z.enum(['incomplete', 'needs_review']).default('incomplete'),
+    continueCapability: capability,
+    /** Who may review it; the continue capability when absent (a peer with the same skill). */
+    reviewCapability: capability.optional(),
+    createdBy: actor,
+  })
+  .strict();
+export type ArtifactDraft = z.input<typeof artifactDraft>;
+
+export const workClaim = z
+  .object({ tenant, agentId: actor, capabilities: z.array(capability).min(1).max(50), leaseMs: z.number().int().min(1000).max(24 * 3_600_000).default(10 * 60_000) })
+  .strict();
+export type WorkClaim = z.input<typeof workClaim>;
+
+export const artifactChange = z
+  .object({ tenant, id: z.string().min(1).max(200), agentId: actor, expectedVersion: z.number().int().positive(), content: jsonObject, status: z.enum(['incomplete', 'needs_review']) })
+  .strict();
+export type ArtifactChange = z.input<typeof artifactChange>;
+
+export const artifactReview = z
+  .object({ tenant, id: z.string().min(1).max(200), agentId: actor, expectedVersion: z.number().int().positive(), verdict: z.enum(['approve', 'changes']), comment: z.string().max(4000).default('') })
+  .strict();
+export type ArtifactReview = z.input<typeof artifactReview>;
+
+export interface Artifact {
+  tenant: string;
+  id: string;
+  kind: string;
+  title: string;
+  content: JsonObject;
+  status: ArtifactStatus;
+  version: number;
+  continueCapability: string;
+  reviewCapability: string;
+  createdBy: string;
+  lastEditor: string;
+  claimedBy: string | null;
+  claimedUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ArtifactEvent {
+  id: string;
+  artifactId: string;
+  version: number;
+  kind: 'created' | 'claimed' | 'updated' | 'submitted' | 'approved' | 'changes_requested' | 'released';
+  actor: string;
+  status: ArtifactStatus;
+  details: JsonObject;
+  at: string;
+}
+
+/** A change the workspace refuses (wrong state, not the holder, own work, stale version): the caller learns why. */
+export class WorkspaceConflict extends Error {
+  override readonly name = 'WorkspaceConflict';
+}
+
+/** The shared workspace agents coordinate through. Every change is one transaction with its event. */
+export interface Workspace {
+  /** Leaves an artifact; leaving the same one again (same id and creator) answers the first. */
+  create(draft: ArtifactDraft): Promise<Artifact>;
+  /** The oldest incomplete artifact this agent can continue and nobody holds, now held by it for the lease; null if none. */
+  pickUpWork(claim: WorkClaim): Promise<Artifact | null>;
+  /** The oldest artifact waiting for review that this agent may review (never its own work); null if none. */
+  pickUpReview(claim: WorkClaim): Promise<Artifact | null>;
+  /** The holder's work: new content, still incomplete or ready for review. */
+  save(change: ArtifactChange): Promise<Artifact>;
+  /** The reviewer's verdict: done, or back to incomplete with the comment. */
+  review(review: ArtifactReview): Promise<Artifact>;
+  /** The holder lets go without changing it. */
+  release(input: { tenant: string; id: string; agentId: string }): Promise<void>;
+  get(tenant: string, id: string): Promise<{ artifact: Artifact; events: ArtifactEvent[] } | null>;
+  list(tenant: string, query: { status?: ArtifactStatus; limit?: number }): Promise<Artifact[]>;
+  /** Observers hear of every change (tenant, artifact, kind, status, version — never the content). */
+  subscribe(handler: (notice: { tenant: string; artifact: string; kind: string; status: string; version: number }) => void): Promise<() => Promise<void>>;
+}
+

@@ -5,6 +5,7 @@ import { currentStrength, reinforce as reinforceTrail, type PheromoneType } from
 import type { JsonObject } from '../../core/tasks/json.js';
 import type { Db } from '../../infra/db/pool.js';
 import { inTenantAs } from '../../infra/db/tenant-tx.js';
+import { listen } from '../../infra/db/listen.js';
 import { depositInput, detectQuery, type DepositInput, type DetectQuery, type Pheromone, type PheromoneField, type PheromoneNotice } from './ports.js';
 
 /** The role swarm activities act as: row-level security keeps each tenant's field to itself. */
@@ -115,19 +116,10 @@ export function createPostgresPheromoneField(db: Db, clock: () => number = Date.
     },
 
     async subscribe(handler: (notice: PheromoneNotice) => void): Promise<() => Promise<void>> {
-      const client = await db.connect();
-      const onNotification = (message: pg.Notification) => {
-        if (message.channel !== CHANNEL || !message.payload) return;
-        const parsed = JSON.parse(message.payload) as { tenant: string; id: number; type: PheromoneType; location: string };
+      return listen(db, CHANNEL, (payload) => {
+        const parsed = JSON.parse(payload) as { tenant: string; id: number; type: PheromoneType; location: string };
         handler({ tenant: parsed.tenant, id: String(parsed.id), type: parsed.type, location: parsed.location });
-      };
-      client.on('notification', onNotification);
-      await client.query(`listen ${CHANNEL}`);
-      return async () => {
-        client.off('notification', onNotification);
-        await client.query(`unlisten ${CHANNEL}`).catch(() => undefined);
-        client.release();
-      };
+      });
     },
   };
 }

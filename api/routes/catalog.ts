@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Permission } from '../auth/roles.js';
 import { errorResponse } from '../errors.js';
 import * as agentSchemas from '../agents/schemas.js';
-import { pheromone, pheromoneDeposit, pheromoneList, pheromoneQuery } from '../swarm-schemas.js';
+import { artifact, artifactList, artifactParams, artifactQuery, artifactSubmission, artifactWithEvents, pheromone, pheromoneDeposit, pheromoneList, pheromoneQuery } from '../swarm-schemas.js';
 import { backlogView, swarmMetricsQuery, swarmMetricsView } from '../metrics-schemas.js';
 import { forgetMemoryBody, memoryForgotten, memorySearchQuery, memorySearchResults } from '../memory-schemas.js';
 import {
@@ -277,6 +277,38 @@ export const ROUTES = {
     summary: 'Human approval rate, time to decision, timeouts, consensus score distribution and accuracy on labelled rounds, adapted thresholds.',
     permission: 'view',
     responses: { 200: { description: 'The metrics', schema: decisionMetrics }, ...AUTH_ERRORS },
+  },
+  createArtifact: {
+    operationId: 'createArtifact',
+    method: 'POST',
+    url: '/v1/artifacts',
+    summary: "Leave an artifact in this key's tenant's shared workspace, for agents with its capability to continue (or review).",
+    permission: 'submit',
+    body: artifactSubmission,
+    responses: {
+      201: { description: 'The artifact (the first one, when the id was left before by the same key)', schema: artifact },
+      400: error('An invalid id, status or capability'),
+      409: error('Another creator already left an artifact with this id'),
+      ...AUTH_ERRORS,
+    },
+  },
+  listArtifacts: {
+    operationId: 'listArtifacts',
+    method: 'GET',
+    url: '/v1/artifacts',
+    summary: "The tenant's shared workspace, most recently changed first.",
+    permission: 'view',
+    query: artifactQuery,
+    responses: { 200: { description: 'The artifacts', schema: artifactList }, 400: error('An invalid status or limit'), ...AUTH_ERRORS },
+  },
+  getArtifact: {
+    operationId: 'getArtifact',
+    method: 'GET',
+    url: '/v1/artifacts/:id',
+    summary: 'One artifact and every change to it (who picked it up, worked on it, reviewed it), oldest first.',
+    permission: 'view',
+    params: artifactParams,
+    responses: { 200: { description: 'The artifact and its events', schema: artifactWithEvents }, ...AUTH_ERRORS, 404: error('No such artifact for this key’s tenant') },
   },
   swarmMetrics: {
     operationId: 'getSwarmMetrics',

@@ -345,6 +345,8 @@ describe('service routes', () => {
       '/v1/approvals',
       '/v1/approvals/{id}',
       '/v1/approvals/{id}/decision',
+      '/v1/artifacts',
+      '/v1/artifacts/{id}',
       '/v1/budgets',
       '/v1/consensus',
       '/v1/consensus/{id}',

@@ -1,8 +1,10 @@
 import { afterAll } from 'vitest';
 import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
 import { createPostgresSwarmState } from '../../activities/swarm/postgres-state.js';
+import { createPostgresWorkspace } from '../../activities/swarm/postgres-workspace.js';
 import { describePheromoneFieldContract } from '../contract/pheromone-field.contract.js';
 import { describeSwarmStateContract } from '../contract/swarm-state.contract.js';
+import { describeWorkspaceContract } from '../contract/workspace.contract.js';
 import { testDb } from '../support/stack.js';
 
 const db = testDb();
@@ -29,3 +31,5 @@ describeSwarmStateContract('postgres', () => ({
     return ids;
   },
 }));
+
+describeWorkspaceContract('postgres', () => createPostgresWorkspace(db));
