@@ -65,7 +65,11 @@ export async function activateAgent({ db, temporal }: ActivationDeps, request: A
     if (!deployment) throw new NotDeployedError(request.tenant, request.agentType);
     const agents = (
       await client.query<AgentRow>(
-        "select instance, state, free_capacity, keep_warm from agents where tenant_id = $1 and agent_type = $2 and state <> 'RETIRED' order by instance",
+        // Room is the smaller of what the agent last published and what the marketplace's slots say now: an award
+        // commits before the agent hears of it, so a recruitment right after an award must not count that room twice.
+        `select a.instance, a.state, least(a.free_capacity, a.capacity - coalesce(s.open, 0)) as free_capacity, a.keep_warm
+         from agents a left join agent_slots s on s.tenant_id = a.tenant_id and s.agent_id = a.agent_id
+         where a.tenant_id = $1 and a.agent_type = $2 and a.state <> 'RETIRED' order by a.instance`,
         [request.tenant, request.agentType],
       )
     ).rows;

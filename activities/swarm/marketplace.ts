@@ -13,6 +13,9 @@ export const DANGER_DELAY_THRESHOLD = 0.5;
 const TASK_TRAIL_TTL_MS = 10 * 60_000;
 const SUCCESS_DEPOSIT = { strength: 0.3, ttlMs: 60 * 60_000 };
 const FAILURE_DEPOSIT = { strength: 0.3, ttlMs: 10 * 60_000 };
+/** An agent this loaded calls for help (a load_balancing trail), and a type this loaded recruits before it is full. */
+export const CROWDED_LOAD = 0.9;
+const LOAD_TRAIL_TTL_MS = 15 * 60_000;
 
 export interface MarketTask {
   tenant: string;
@@ -25,7 +28,7 @@ export interface MarketTask {
 }
 
 export type AwardOutcome =
-  | { kind: 'awarded'; agentId: string; workflowId: string; score: number; reason: string; bids: number }
+  | { kind: 'awarded'; agentId: string; workflowId: string; score: number; reason: string; bids: number; crowded: boolean }
   | { kind: 'delayed'; untilMs: number; danger: number }
   | { kind: 'no_room'; bids: number }
   | { kind: 'not_deployed' };
@@ -91,6 +94,14 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
       if (!winner) throw new Error(`award went to ${award.agentId}, which is not a candidate`);
       // Claimed work stops calling for an agent.
       await field.withdraw({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId });
+      // An agent at 90% or more of its capacity calls for help; the type as a whole that loaded recruits at once.
+      const winnerLoad = (winner.load + 1) / Math.max(1, winner.capacity);
+      if (winnerLoad >= CROWDED_LOAD) {
+        await field.deposit({ tenant: task.tenant, type: 'load_balancing', location: task.agentType, depositor: award.agentId, strength: Math.min(1, winnerLoad), ttlMs: LOAD_TRAIL_TTL_MS, data: { load: winner.load + 1, capacity: winner.capacity } });
+      }
+      const held = candidates.reduce((sum, c) => sum + c.load, 0) + 1;
+      const capacity = candidates.reduce((sum, c) => sum + c.capacity, 0);
+      const crowded = capacity === 0 || held / capacity >= CROWDED_LOAD;
       await appendAudit(db, {
         tenant: task.tenant,
         taskId: task.taskId,
@@ -99,13 +110,18 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
         details: { agentId: award.agentId, score: award.score, reason: award.reason, bids: bids.map((b) => ({ agentId: b.agentId, score: b.score, eligible: b.eligible, reason: b.reason, parts: b.parts })) },
         idempotencyKey: `task:${task.tenant}:${task.taskId}:awarded`,
       });
-      return { kind: 'awarded', agentId: award.agentId, workflowId: winner.workflowId, score: award.score, reason: award.reason, bids: bids.length };
+      return { kind: 'awarded', agentId: award.agentId, workflowId: winner.workflowId, score: award.score, reason: award.reason, bids: bids.length, crowded };
     },
 
     /** Gives the agent's slot back and marks the trail: success reinforces the agent's path, failure warns others off it. */
     async releaseTask(input: { tenant: string; taskId: string; agentType: string; agentId: string; succeeded: boolean }): Promise<boolean> {
       const released = await state.release(input.tenant, input.taskId, input.succeeded);
       const trail = { tenant: input.tenant, location: input.agentType, depositor: input.agentId, data: { taskId: input.taskId } };
+      // Below 90% again: the agent stops calling for help.
+      const agent = (await state.candidates(input.tenant, input.agentType)).find((c) => c.agentId === input.agentId);
+      if (!agent || agent.load / Math.max(1, agent.capacity) < CROWDED_LOAD) {
+        await field.withdraw({ tenant: input.tenant, type: 'load_balancing', location: input.agentType, depositor: input.agentId });
+      }
       // Reinforcing adds strength, so only the call that closed the award lays the success trail: a retry never doubles
       // it. A danger deposit only refreshes its trail, so a retry lays it again safely.
       if (input.succeeded && released) await field.reinforce({ ...trail, type: 'success', ...SUCCESS_DEPOSIT });

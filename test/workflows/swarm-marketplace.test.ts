@@ -64,12 +64,16 @@ async function approveAndFinish(handle: WorkflowHandle): Promise<TaskStatusView>
 }
 
 describe('task marketplace', () => {
-  it('awards each task to an agent with room, recruits a second instance when the first is full, and gives the slots back', async () => {
+  it('awards each task to an agent with room, recruits a second instance as soon as the first is full, and gives the slots back', async () => {
     const tenant = freshTenant('market');
     await deploy(tenant, { warmInstances: 1, maxInstances: 2, capacity: 1 });
     const first = await start(reconcileTask(tenant, { requireApproval: true }));
     const firstView = await until(first, (v) => v.status === 'AWAITING_APPROVAL', 'awaiting approval');
     expect(firstView.agentId).toBe('finance.reconciliation-1');
+    // Instance 1 is now full: it calls for help with a load_balancing trail, and instance 2 is recruited already.
+    const field = createPostgresPheromoneField(db);
+    expect((await field.detect({ tenant, types: ['load_balancing'] })).map((t) => [t.depositor, t.strength])).toEqual([['finance.reconciliation-1', 1]]);
+    await expect.poll(async () => (await db.query('select 1 from agents where tenant_id = $1', [tenant])).rowCount, { timeout: 10_000 }).toBe(2);
 
     // Instance 1 holds its one task: the second task recruits instance 2 and goes there.
     const second = await start(reconcileTask(tenant, { requireApproval: true }));
@@ -92,7 +96,9 @@ describe('task marketplace', () => {
     const slots = await db.query<{ open: number }>('select open from agent_slots where tenant_id = $1', [tenant]);
     expect(slots.rows.every((row) => row.open === 0)).toBe(true);
     // Finished work marks the agents' trail.
-    const trails = await createPostgresPheromoneField(db).detect({ tenant, types: ['success'], location: 'finance.reconciliation' });
+    const trails = await field.detect({ tenant, types: ['success'], location: 'finance.reconciliation' });
+    // Nobody is full any more: the calls for help are gone.
+    expect(await field.detect({ tenant, types: ['load_balancing'] })).toEqual([]);
     expect(trails.map((t) => t.depositor).sort()).toEqual(['finance.reconciliation-1', 'finance.reconciliation-2']);
     const agentOne = env.client.workflow.getHandle(`agent:${tenant}:finance.reconciliation:1`);
     await expect.poll(async () => (await agentOne.query(stateQuery)).tasks, { timeout: 10_000 }).toEqual([]);

@@ -1,4 +1,4 @@
-import { CancellationScope, getExternalWorkflowHandle, proxyActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, getExternalWorkflowHandle, proxyActivities, sleep } from '@temporalio/workflow';
 import type { ActivationActivities } from '../../activities/lifecycle/activation.js';
 import type { MarketplaceActivities } from '../../activities/swarm/marketplace.js';
 import type { TaskWorkflowInput } from '../../core/tasks/task.js';
@@ -27,6 +27,19 @@ export function useMarketplace(input: TaskWorkflowInput, submittedAt: string) {
   let award: TaskAward | undefined;
   let released = false;
   const task = { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, taskType: input.taskType, priority: input.priority, submittedAt };
+  /**
+   * Wakes a sleeping instance or starts a new one, up to the deployment's maximum (the activation path). Best effort:
+   * a type undeployed meanwhile is the award's business (it answers not_deployed), not a reason to fail the task.
+   */
+  const recruit = async (why: string): Promise<void> => {
+    try {
+      await activation.activateAgent.executeWithOptions({ ...ACTIVATION_STEP, summary: `Recruit a ${input.agentType}: ${why}` }, [
+        { tenant: input.tenant, agentType: input.agentType, reason: `task:${input.taskId}` },
+      ]);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+    }
+  };
 
   return {
     get award() {
@@ -40,17 +53,15 @@ export function useMarketplace(input: TaskWorkflowInput, submittedAt: string) {
         if (outcome.kind === 'awarded') {
           award = { agentId: outcome.agentId, workflowId: outcome.workflowId };
           await getExternalWorkflowHandle(outcome.workflowId).signal(assignSignal, { taskId: input.taskId });
+          // The type is 90% busy or more: recruit now, before the next task finds everyone full.
+          if (outcome.crowded) await recruit(`${input.agentType} is 90%+ busy after this award`);
           return award;
         }
         if (outcome.kind === 'delayed') {
           await sleep(Math.max(1000, outcome.untilMs - Date.now()));
           continue;
         }
-        if (round === 1 || round % RECRUIT_EVERY === 0) {
-          await activation.activateAgent.executeWithOptions({ ...ACTIVATION_STEP, summary: `Recruit a ${input.agentType}: all ${outcome.bids} busy` }, [
-            { tenant: input.tenant, agentType: input.agentType, reason: `task:${input.taskId}` },
-          ]);
-        }
+        if (round === 1 || round % RECRUIT_EVERY === 0) await recruit(`all ${outcome.bids} busy`);
         await sleep(Math.min(ROOM_WAIT_MS.max, ROOM_WAIT_MS.first * 2 ** Math.min(round - 1, 6)));
       }
     },
