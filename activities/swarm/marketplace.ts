@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { findRepositoryEntry } from '../../core/agents/repository/index.js';
-import { rankBids, type Bid } from '../../core/swarm/bids.js';
+import { rankBids, smoothedSuccessRates, type Bid } from '../../core/swarm/bids.js';
 import { fallsBelowAt, fieldStrength, taskPheromoneStrength, type PheromoneTrail } from '../../core/swarm/pheromones.js';
 import { InputError } from '../../core/validation.js';
 import type { Db } from '../../infra/db/pool.js';
@@ -73,7 +73,10 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
         // Once every one of the n trails is below threshold/n, their sum is below the threshold: a safe wake-up time.
         return { kind: 'delayed', danger, untilMs: Math.max(...placeDanger.map((t) => fallsBelowAt(t, DANGER_DELAY_THRESHOLD / placeDanger.length, at))) };
       }
-      const history = await state.history(task.tenant, task.agentType, task.taskType);
+      const history = smoothedSuccessRates(
+        candidates.map((c) => c.agentId),
+        await state.history(task.tenant, task.agentType, task.taskType),
+      );
       const capabilities = findRepositoryEntry(task.agentType)?.capabilities ?? [];
       const own = (agentId: string, type: 'success' | 'danger') => fieldStrength(trails.filter((t) => t.depositor === agentId).map(asTrail), type, at);
       const bids: Bid[] = rankBids(
@@ -83,10 +86,11 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
           capabilities,
           load: c.load,
           capacity: c.capacity,
-          successRate: history.get(c.agentId)?.successRate ?? null,
+          successRate: history.get(c.agentId) ?? null,
           successTrail: own(c.agentId, 'success'),
           dangerTrail: own(c.agentId, 'danger'),
         })),
+        task.taskId,
       );
       const award = await state.award({ tenant: task.tenant, taskId: task.taskId, agentType: task.agentType, taskType: task.taskType, submittedAt: task.submittedAt, bids }).catch(rejectBadInput);
       if (!award) return { kind: 'no_room', bids: bids.length };

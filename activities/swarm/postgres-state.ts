@@ -51,16 +51,24 @@ export function createPostgresSwarmState(db: Db): SwarmState {
         await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`award:${input.tenant}:${input.taskId}`]);
         const existing = await client.query<AwardRow>('select * from task_awards where tenant_id = $1 and task_id = $2', [input.tenant, input.taskId]);
         if (existing.rows[0]) return toAward(existing.rows[0], true);
-        for (const bid of input.bids) {
-          if (!bid.eligible) continue;
-          await client.query('insert into agent_slots (tenant_id, agent_id) values ($1, $2) on conflict do nothing', [input.tenant, bid.agentId]);
+        // A slot whose row another award holds right now is passed over on the first pass (SKIP LOCKED): awards made
+        // at the same moment spread over the best bidders instead of queueing on the top one. Only if every bid with
+        // room was passed over does the second pass wait for them, so "no room" is never a false answer.
+        const takeSlot = async (agentId: string, wait: boolean): Promise<'taken' | 'full' | 'busy'> => {
+          await client.query('insert into agent_slots (tenant_id, agent_id) values ($1, $2) on conflict do nothing', [input.tenant, agentId]);
+          if (!wait) {
+            const free = await client.query('select 1 from agent_slots where tenant_id = $1 and agent_id = $2 for update skip locked', [input.tenant, agentId]);
+            if (free.rowCount !== 1) return 'busy';
+          }
           const slot = await client.query(
             `update agent_slots s set open = s.open + 1
              where s.tenant_id = $1 and s.agent_id = $2
                and s.open < (select a.capacity from agents a where a.tenant_id = $1 and a.agent_id = $2 and a.state <> 'RETIRED')`,
-            [input.tenant, bid.agentId],
+            [input.tenant, agentId],
           );
-          if (slot.rowCount !== 1) continue;
+          return slot.rowCount === 1 ? 'taken' : 'full';
+        };
+        const write = async (bid: (typeof input.bids)[number]): Promise<Award> => {
           const reason = `best bid with room: ${bid.agentId} scored ${bid.score} among ${input.bids.length} bids`;
           const row = await client.query<AwardRow>(
             `insert into task_awards (tenant_id, task_id, agent_type, task_type, agent_id, score, bids, reason, submitted_at)
@@ -70,6 +78,16 @@ export function createPostgresSwarmState(db: Db): SwarmState {
           const awarded = row.rows[0];
           if (!awarded) throw new Error('award was not written');
           return toAward(awarded, false);
+        };
+        const passedOver: Array<(typeof input.bids)[number]> = [];
+        for (const bid of input.bids) {
+          if (!bid.eligible) continue;
+          const outcome = await takeSlot(bid.agentId, false);
+          if (outcome === 'taken') return write(bid);
+          if (outcome === 'busy') passedOver.push(bid);
+        }
+        for (const bid of passedOver) {
+          if ((await takeSlot(bid.agentId, true)) === 'taken') return write(bid);
         }
         return null;
       });

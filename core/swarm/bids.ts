@@ -8,8 +8,32 @@ import { clampStrength } from './pheromones.js';
 /** How much each part of a bid weighs; they sum to 1. */
 export const BID_WEIGHTS = { capability: 0.4, load: 0.3, history: 0.2, pheromone: 0.1 } as const;
 
-/** With no history an agent is assumed average, so newcomers are neither favoured nor starved. */
+/** With no history anywhere in its type an agent is assumed even odds. */
 export const UNKNOWN_SUCCESS_RATE = 0.5;
+/** How many tasks of evidence the type's average counts for in each agent's rate (its prior weight). */
+export const HISTORY_PRIOR_TASKS = 10;
+
+/**
+ * Each agent's success rate for bidding: its own record pulled towards its type's average by HISTORY_PRIOR_TASKS
+ * tasks of evidence. A newcomer counts as average — neither favoured nor starved — and one lucky task cannot make an
+ * agent the favourite: otherwise the first agents to finish anything would win every later bid while all are equal.
+ */
+export function smoothedSuccessRates(agentIds: readonly string[], records: ReadonlyMap<string, { tasks: number; successRate: number }>): Map<string, number> {
+  let tasks = 0;
+  let successes = 0;
+  for (const record of records.values()) {
+    tasks += record.tasks;
+    successes += record.tasks * record.successRate;
+  }
+  const average = tasks > 0 ? successes / tasks : UNKNOWN_SUCCESS_RATE;
+  return new Map(
+    agentIds.map((agentId) => {
+      const own = records.get(agentId);
+      const rate = own ? (own.tasks * own.successRate + HISTORY_PRIOR_TASKS * average) / (own.tasks + HISTORY_PRIOR_TASKS) : average;
+      return [agentId, rate];
+    }),
+  );
+}
 
 export interface BidInput {
   agentId: string;
@@ -46,8 +70,9 @@ export function scoreBid(required: readonly string[], input: BidInput): Bid {
   const utilisation = input.capacity > 0 ? input.load / input.capacity : 1;
   const load = clampStrength(1 - utilisation);
   const history = clampStrength(input.successRate ?? UNKNOWN_SUCCESS_RATE);
-  // Centered on 0.5: no trail is neutral, success pulls up, danger pushes down.
-  const pheromone = clampStrength(0.5 + (input.successTrail - input.dangerTrail) / 2);
+  // Centered on 0.5: no trail is neutral, success pulls up, danger pushes down. A success trail pulls less the busier
+  // the agent already is: otherwise the agents that finished first would draw ever more work while peers stand idle.
+  const pheromone = clampStrength(0.5 + (input.successTrail * (1 - Math.min(1, utilisation)) - input.dangerTrail) / 2);
   const score =
     BID_WEIGHTS.capability * capability + BID_WEIGHTS.load * load + BID_WEIGHTS.history * history + BID_WEIGHTS.pheromone * pheromone;
   const full = input.load >= input.capacity;
@@ -56,10 +81,32 @@ export function scoreBid(required: readonly string[], input: BidInput): Bid {
   return { agentId: input.agentId, score: Math.round(score * 10_000) / 10_000, parts: { capability, load, history, pheromone }, eligible, reason };
 }
 
-/** Best first; equal scores go to the less loaded, then by id, so the order is the same on every run. */
-export function rankBids(required: readonly string[], inputs: readonly BidInput[]): Bid[] {
+/**
+ * Best first; equal scores go to the less loaded, then by a hash of the task and the agent. The hash spreads equal
+ * bids: tasks awarded at the same moment rank the same agents differently, instead of all piling onto the lowest id
+ * until it is full. It is a function of its inputs, so a task ranks the same way on every run and every retry.
+ */
+export function rankBids(required: readonly string[], inputs: readonly BidInput[], taskId = ''): Bid[] {
   const loadOf = new Map(inputs.map((input) => [input.agentId, input.capacity > 0 ? input.load / input.capacity : 1]));
+  const spread = new Map(inputs.map((input) => [input.agentId, fnv1a(`${taskId}\u0000${input.agentId}`)]));
   return inputs
     .map((input) => scoreBid(required, input))
-    .sort((a, b) => Number(b.eligible) - Number(a.eligible) || b.score - a.score || (loadOf.get(a.agentId) ?? 1) - (loadOf.get(b.agentId) ?? 1) || a.agentId.localeCompare(b.agentId));
+    .sort(
+      (a, b) =>
+        Number(b.eligible) - Number(a.eligible) ||
+        b.score - a.score ||
+        (loadOf.get(a.agentId) ?? 1) - (loadOf.get(b.agentId) ?? 1) ||
+        (spread.get(a.agentId) ?? 0) - (spread.get(b.agentId) ?? 0) ||
+        a.agentId.localeCompare(b.agentId),
+    );
+}
+
+/** 32-bit FNV-1a: a fast, well-spread hash of a short string. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }

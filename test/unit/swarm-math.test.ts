@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilityMatch, rankBids, scoreBid, type BidInput } from '../../core/swarm/bids.js';
+import { capabilityMatch, rankBids, scoreBid, smoothedSuccessRates, type BidInput } from '../../core/swarm/bids.js';
 import { gini, swarmMetrics } from '../../core/swarm/metrics.js';
 import { currentStrength, fallsBelowAt, fieldStrength, PHEROMONE_STRENGTH, reinforce, taskPheromoneStrength, type PheromoneTrail } from '../../core/swarm/pheromones.js';
 
@@ -77,9 +77,43 @@ describe('bid scoring', () => {
     expect(ranked.at(-1)).toMatchObject({ eligible: false, reason: 'at capacity (4/4)' });
   });
 
+  it('spreads equal bids over the agents by task, the same way on every run', () => {
+    const idle = Array.from({ length: 20 }, (_, i) => bid(`agent-${i}`));
+    const firstChoices = new Set(Array.from({ length: 50 }, (_, t) => rankBids(['reconciliation'], idle, `task-${t}`)[0]?.agentId));
+    expect(firstChoices.size).toBeGreaterThan(10);
+    expect(rankBids(['reconciliation'], idle, 'task-7').map((b) => b.agentId)).toEqual(rankBids(['reconciliation'], [...idle].reverse(), 'task-7').map((b) => b.agentId));
+  });
+
+  it('lets a success trail pull less the busier its agent is', () => {
+    const idleWithTrail = scoreBid(['reconciliation'], bid('a', { successTrail: 1 }));
+    const busyWithTrail = scoreBid(['reconciliation'], bid('b', { successTrail: 1, load: 2 }));
+    const idleWithout = scoreBid(['reconciliation'], bid('c'));
+    expect(idleWithTrail.parts.pheromone).toBe(1);
+    expect(busyWithTrail.parts.pheromone).toBe(0.75);
+    // An idle peer without a trail beats a half-busy agent with one.
+    expect(idleWithout.score).toBeGreaterThan(busyWithTrail.score);
+  });
+
   it('never awards to an agent lacking every required capability', () => {
     const [only] = rankBids(['kyc'], [bid('a')]);
     expect(only).toMatchObject({ eligible: false, reason: 'lacks every required capability' });
+  });
+});
+
+describe("agents' success rates for bidding", () => {
+  it('counts a newcomer as its type average and pulls a short record towards it', () => {
+    const records = new Map([
+      ['veteran', { tasks: 90, successRate: 0.9 }],
+      ['lucky', { tasks: 1, successRate: 1 }],
+      ['unlucky', { tasks: 10, successRate: 0.5 }],
+    ]);
+    const rates = smoothedSuccessRates(['veteran', 'lucky', 'unlucky', 'newcomer'], records);
+    const average = (90 * 0.9 + 1 + 5) / 101;
+    expect(rates.get('newcomer')).toBeCloseTo(average, 10);
+    expect(rates.get('lucky')).toBeCloseTo((1 + 10 * average) / 11, 10);
+    expect(rates.get('lucky') ?? 0).toBeLessThan(rates.get('veteran') ?? 0);
+    expect(rates.get('unlucky') ?? 1).toBeLessThan(average);
+    expect(smoothedSuccessRates(['a'], new Map()).get('a')).toBe(0.5);
   });
 });
 
