@@ -3,6 +3,7 @@ import { AGENT_NAMED_SCHEMAS } from './agents/named-schemas.js';
 import { MEMORY_NAMED_SCHEMAS } from './memory-schemas.js';
 import { SWARM_NAMED_SCHEMAS } from './swarm-schemas.js';
 import { METRICS_NAMED_SCHEMAS } from './metrics-schemas.js';
+import { THREAT_NAMED_SCHEMAS } from './threat-schemas.js';
 import { acceptanceRule, identifier, jsonObject, jsonValue, taskSubmission } from '../core/tasks/submission.js';
 import { TASK_STEPS } from '../core/tasks/task.js';
 import { voterInput } from '../core/decisions/voter-input.js';
@@ -351,4 +352,5 @@ export const NAMED_SCHEMAS: ReadonlyArray<readonly [z.ZodType, string]> = [
   ...MEMORY_NAMED_SCHEMAS,
   ...SWARM_NAMED_SCHEMAS,
   ...METRICS_NAMED_SCHEMAS,
+  ...THREAT_NAMED_SCHEMAS,
 ];

@@ -19,6 +19,7 @@ import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerInboxPage } from './inbox/page.js';
 import { registerBudgetRoutes } from './routes/budgets.js';
 import { registerArtifactRoutes } from './routes/artifacts.js';
+import { registerThreatRoutes } from './routes/threats.js';
 import { registerPheromoneRoutes } from './routes/pheromones.js';
 import { registerCostRoutes } from './routes/costs.js';
 import { registerModelRoutes } from './routes/models.js';
@@ -92,6 +93,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     registerMemoryRoutes(scope, { db: deps.db, embeddings: deps.embeddings });
     registerPheromoneRoutes(scope, { db: deps.db });
     registerArtifactRoutes(scope, { db: deps.db });
+    registerThreatRoutes(scope, deps);
   });
   return app;
 }

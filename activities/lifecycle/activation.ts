@@ -101,6 +101,59 @@ export async function activateAgent({ db, temporal }: ActivationDeps, request: A
 }
 
 /**
+ * Recruits a swarm: makes sure the type's agents have at least `slots` free task slots between them, counting room by
+ * the marketplace's slots. Agents asleep with room are woken, and new instances started (up to the deployment's
+ * maximum) for what is still missing — all decided in one transaction under the deployment's row lock, so concurrent
+ * recruiters do not all count the same new instance as theirs. Answers the room there will be.
+ */
+export async function ensureRoom({ db, temporal }: ActivationDeps, request: ActivationRequest & { slots: number }): Promise<{ room: number; woken: string[]; started: string[] }> {
+  const plan = await inTransaction(db, async (client) => {
+    const deployment = (
+      await client.query<DeploymentRow>('select * from agent_deployments where tenant_id = $1 and agent_type = $2 for update', [request.tenant, request.agentType])
+    ).rows[0];
+    if (!deployment) throw new NotDeployedError(request.tenant, request.agentType);
+    const agents = (
+      await client.query<{ instance: number; state: AgentState; keep_warm: boolean; room: number }>(
+        `select a.instance, a.state, a.keep_warm, greatest(0, a.capacity - coalesce(s.open, 0)) as room
+         from agents a left join agent_slots s on s.tenant_id = a.tenant_id and s.agent_id = a.agent_id
+         where a.tenant_id = $1 and a.agent_type = $2 and a.state <> 'RETIRED' order by a.instance`,
+        [request.tenant, request.agentType],
+      )
+    ).rows.sort((a, b) => PREFERENCE[a.state] - PREFERENCE[b.state] || a.instance - b.instance);
+    let room = 0;
+    const wake: Array<{ instance: number; keepWarm: boolean }> = [];
+    for (const agent of agents) {
+      if (room >= request.slots) break;
+      if (agent.room === 0) continue;
+      room += agent.room;
+      // Up already: its room counts as it is. Asleep (or not yet started): it is woken for the swarm.
+      if (PREFERENCE[agent.state] > PREFERENCE.WARMING) wake.push({ instance: agent.instance, keepWarm: agent.keep_warm });
+    }
+    const started: number[] = [];
+    let next = (await client.query<{ next: number }>('select coalesce(max(instance), 0) + 1 as next from agents where tenant_id = $1 and agent_type = $2', [request.tenant, request.agentType])).rows[0]?.next ?? 1;
+    for (let instances = agents.length; room < request.slots && instances < deployment.max_instances; instances += 1) {
+      await insertAgentRow(client, request.tenant, request.agentType, next, deployment, false);
+      started.push(next);
+      next += 1;
+      room += deployment.capacity;
+    }
+    return { deployment, wake, started, room };
+  });
+  const signal = (instance: number, keepWarm: boolean) =>
+    temporal.workflow.signalWithStart('agentWorkflow', {
+      workflowId: agentWorkflowId(request.tenant, request.agentType, instance),
+      taskQueue: TASK_QUEUES.workflows,
+      args: [agentInput(request.tenant, request.agentType, instance, plan.deployment, keepWarm)],
+      signal: 'wake',
+      signalArgs: [{ reason: request.reason, keepAliveMinutes: request.keepAliveMinutes }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `${request.agentType} #${instance} · ${request.tenant}`,
+    });
+  await Promise.all([...plan.wake.map((w) => signal(w.instance, w.keepWarm)), ...plan.started.map((instance) => signal(instance, false))]);
+  return { room: plan.room, woken: plan.wake.map((w) => agentId(request.agentType, w.instance)), started: plan.started.map((instance) => agentId(request.agentType, instance)) };
+}
+
+/**
  * Registers an instance, or brings a retired one back (a redeploy after an undeploy): its revision restarts with the
  * new workflow, whose first publish must not be ignored as older than the retired run's last one. A live row is left
  * to its workflow.
@@ -129,6 +182,15 @@ export function createActivationActivities(deps: ActivationDeps) {
     async activateAgent(request: ActivationRequest): Promise<ActivationResult> {
       try {
         return await activateAgent(deps, request);
+      } catch (error) {
+        if (error instanceof NotDeployedError) throw ApplicationFailure.nonRetryable(error.message, 'NotDeployed');
+        throw error;
+      }
+    },
+    async ensureRoom(request: ActivationRequest & { slots: number }): Promise<{ room: number; woken: string[]; started: string[] }> {
+      if (!Number.isInteger(request.slots) || request.slots < 1 || request.slots > 10_000) throw ApplicationFailure.nonRetryable(`slots must be 1..10000, not ${request.slots}`, 'InvalidActivation');
+      try {
+        return await ensureRoom(deps, request);
       } catch (error) {
         if (error instanceof NotDeployedError) throw ApplicationFailure.nonRetryable(error.message, 'NotDeployed');
         throw error;

@@ -4,6 +4,7 @@ import { errorResponse } from '../errors.js';
 import * as agentSchemas from '../agents/schemas.js';
 import { artifact, artifactList, artifactParams, artifactQuery, artifactSubmission, artifactWithEvents, pheromone, pheromoneDeposit, pheromoneList, pheromoneQuery } from '../swarm-schemas.js';
 import { backlogView, swarmMetricsQuery, swarmMetricsView } from '../metrics-schemas.js';
+import { threatAccepted, threatAlert, threatParams, threatViewSchema } from '../threat-schemas.js';
 import { forgetMemoryBody, memoryForgotten, memorySearchQuery, memorySearchResults } from '../memory-schemas.js';
 import {
   approvalItem,
@@ -309,6 +310,24 @@ export const ROUTES = {
     permission: 'view',
     params: artifactParams,
     responses: { 200: { description: 'The artifact and its events', schema: artifactWithEvents }, ...AUTH_ERRORS, 404: error('No such artifact for this key’s tenant') },
+  },
+  raiseThreat: {
+    operationId: 'raiseThreat',
+    method: 'POST',
+    url: '/v1/threats',
+    summary: "A security alert: the collective response starts (alarm, a swarm of security agents sized by the severity, parallel investigations, containment after approval). Once per threat id.",
+    permission: 'submit',
+    body: threatAlert,
+    responses: { 202: { description: 'Started, or already started for this threat id', schema: threatAccepted }, 400: error('An invalid alert'), ...AUTH_ERRORS },
+  },
+  getThreat: {
+    operationId: 'getThreat',
+    method: 'GET',
+    url: '/v1/threats/:id',
+    summary: 'A threat response: status, the investigators, detection → swarm deployed, findings, containment and its approval.',
+    permission: 'view',
+    params: threatParams,
+    responses: { 200: { description: 'The response', schema: threatViewSchema }, ...AUTH_ERRORS, 404: error('No such threat for this key’s tenant') },
   },
   swarmMetrics: {
     operationId: 'getSwarmMetrics',

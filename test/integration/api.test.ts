@@ -364,6 +364,8 @@ describe('service routes', () => {
       '/v1/tasks',
       '/v1/tasks/{id}',
       '/v1/tasks/{id}/approval',
+      '/v1/threats',
+      '/v1/threats/{id}',
     ]);
     expect(document.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
 

@@ -36,8 +36,8 @@ function run(code: string, input: unknown = null, extra: Partial<SandboxRequest>
 }
 
 describe('built-in tools', () => {
-  it('lists and loads the three tools with their sources', async () => {
-    expect([...BUILTIN_TOOL_NAMES].sort()).toEqual(['finance.match_transactions', 'hr.onboarding_checklist', 'secops.triage_alert']);
+  it('lists and loads the built-in tools with their sources', async () => {
+    expect([...BUILTIN_TOOL_NAMES].sort()).toEqual(['finance.match_transactions', 'hr.onboarding_checklist', 'secops.contain', 'secops.investigate', 'secops.notify', 'secops.triage_alert']);
     const tool = await loadBuiltinTool('finance.match_transactions');
     expect(tool).toMatchObject({ name: 'finance.match_transactions', version: '1.0.0' });
     expect(tool?.code).toContain('function main(input)');
@@ -185,6 +185,52 @@ describe('built-in tools', () => {
 
     const bad = await run(code, { alert: { id: 'AL-3', source: 'x', assetCriticality: 'low', indicators: [{ type: 'email', value: 'a@b.c' }] } });
     expectError(bad, 'TOOL_ERROR', /indicators\[0\]\.type must be one of ip, domain, hash, user/);
+  });
+
+  it('secops.investigate gives each indicator a verdict, a user only suspicion, and refuses what is not an indicator', async () => {
+    const code = await toolCode('secops.investigate');
+    const out = expectOutput(
+      await run(code, {
+        threatId: 'T-1',
+        shard: 0,
+        of: 1,
+        indicators: [
+          { type: 'hash', value: 'abc', reputation: 0.9 },
+          { type: 'ip', value: '192.0.2.1', reputation: 0.5 },
+          { type: 'domain', value: 'good.example', reputation: 0.05 },
+          { type: 'user', value: 'bob', reputation: 0.95 },
+          { type: 'ip', value: '192.0.2.2' },
+        ],
+      }),
+    ) as { findings: Array<{ verdict: string }>; malicious: number };
+    expect(out.findings.map((f) => f.verdict)).toEqual(['malicious', 'suspicious', 'benign', 'suspicious', 'unknown']);
+    expect(out.malicious).toBe(1);
+    expectError(await run(code, { threatId: 'T-1', indicators: [{ type: 'mac', value: 'x' }] }), 'TOOL_ERROR', /indicators\[0\]\.type/);
+  });
+
+  it('secops.contain blocks known-bad indicators always, and isolates or disables only when the severity warrants it', async () => {
+    const code = await toolCode('secops.contain');
+    const input = (severity: string) => ({
+      threatId: 'T-2',
+      severity,
+      indicators: [{ type: 'ip', value: '203.0.113.5', reputation: 0.8 }, { type: 'user', value: 'eve', reputation: 0.99 }],
+      assets: [{ id: 'db-1', kind: 'host', criticality: 'high' }, { id: 'kiosk', kind: 'host', criticality: 'low' }, { id: 'eve', kind: 'account', criticality: 'medium' }],
+    });
+    const kinds = async (severity: string) => ((expectOutput(await run(code, input(severity))) as { actions: Array<{ kind: string; target: string }> }).actions.map((a) => `${a.kind}:${a.target}`));
+    expect(await kinds('medium')).toEqual(['indicator.block:ip:203.0.113.5']);
+    expect(await kinds('high')).toEqual(['indicator.block:ip:203.0.113.5', 'host.isolate:db-1']);
+    expect(await kinds('critical')).toEqual(['indicator.block:ip:203.0.113.5', 'host.isolate:db-1', 'host.isolate:kiosk', 'account.disable:eve']);
+    expectError(await run(code, { ...input('severe') }), 'TOOL_ERROR', /severity must be one of/);
+  });
+
+  it('secops.notify widens the audience with the severity and names the owners of critical assets', async () => {
+    const code = await toolCode('secops.notify');
+    const notify = async (severity: string) =>
+      (expectOutput(await run(code, { threatId: 'T-3', severity, title: 'Beacon', assets: [{ id: 'web-1', kind: 'host', criticality: 'critical' }] })) as { recipients: string[]; message: string });
+    expect((await notify('medium')).recipients).toEqual(['soc-channel', 'owner:host:web-1']);
+    const critical = await notify('critical');
+    expect(critical.recipients).toEqual(['soc-channel', 'incident-commander', 'ciso', 'owner:host:web-1']);
+    expect(critical.message).toBe('[CRITICAL] Beacon (threat T-3); 1 asset(s) involved.');
   });
 });
 

@@ -23,7 +23,7 @@ export interface TaskAward {
  * of its type has room; held back while danger marks its place), tell the agent, and at the end give the slot back.
  * A task whose agent type has no deployed instance for the tenant runs on the worker pools without an award.
  */
-export function useMarketplace(input: TaskWorkflowInput, submittedAt: string) {
+export function useMarketplace(input: Pick<TaskWorkflowInput, 'tenant' | 'taskId' | 'agentType' | 'taskType' | 'priority'>, submittedAt: string) {
   let award: TaskAward | undefined;
   let released = false;
   const task = { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, taskType: input.taskType, priority: input.priority, submittedAt };

@@ -16,6 +16,9 @@ const BUILTIN_TOOLS = {
   'finance.match_transactions': { file: 'match-transactions.js', version: '1.0.0' },
   'hr.onboarding_checklist': { file: 'onboarding-checklist.js', version: '1.0.0' },
   'secops.triage_alert': { file: 'triage-alert.js', version: '1.0.0' },
+  'secops.investigate': { file: 'investigate-indicators.js', version: '1.0.0' },
+  'secops.contain': { file: 'contain-threat.js', version: '1.0.0' },
+  'secops.notify': { file: 'notify-threat.js', version: '1.0.0' },
 } as const satisfies Record<string, { file: string; version: string }>;
 
 export type BuiltinToolName = keyof typeof BUILTIN_TOOLS;
