@@ -13,6 +13,11 @@ export const DANGER_DELAY_THRESHOLD = 0.5;
 const TASK_TRAIL_TTL_MS = 10 * 60_000;
 const SUCCESS_DEPOSIT = { strength: 0.3, ttlMs: 60 * 60_000 };
 const FAILURE_DEPOSIT = { strength: 0.3, ttlMs: 10 * 60_000 };
+/**
+ * A waiting task calls again at least every 10 s (the workflow's longest wait): a task trail not refreshed for longer
+ * than this belongs to a task that stopped waiting, and no longer holds anybody back.
+ */
+const WAITING_FRESH_MS = 25_000;
 /** An agent this loaded calls for help (a load_balancing trail), and a type this loaded recruits before it is full. */
 export const CROWDED_LOAD = 0.9;
 const LOAD_TRAIL_TTL_MS = 15 * 60_000;
@@ -30,7 +35,7 @@ export interface MarketTask {
 export type AwardOutcome =
   | { kind: 'awarded'; agentId: string; workflowId: string; score: number; reason: string; bids: number; crowded: boolean }
   | { kind: 'delayed'; untilMs: number; danger: number }
-  | { kind: 'no_room'; bids: number }
+  | { kind: 'no_room'; bids: number; behind: number }
   | { kind: 'not_deployed' };
 
 export interface MarketplaceDeps {
@@ -38,6 +43,19 @@ export interface MarketplaceDeps {
   field: PheromoneField;
   state: SwarmState;
   now?: () => number;
+}
+
+interface Waiter {
+  strength: number;
+  submittedAt: string;
+  taskId: string;
+}
+const waiterOf = (p: Pheromone): Waiter => ({ strength: p.strength, submittedAt: typeof p.data.submittedAt === 'string' ? p.data.submittedAt : p.depositedAt, taskId: p.depositor });
+/** Louder first; as loud, the one submitted earlier; then by id, so two waiters never both defer to each other. */
+function servedBefore(a: Waiter, b: Waiter): boolean {
+  if (a.strength !== b.strength) return a.strength > b.strength;
+  if (a.submittedAt !== b.submittedAt) return a.submittedAt < b.submittedAt;
+  return a.taskId < b.taskId;
 }
 
 const asTrail = (p: Pheromone): PheromoneTrail => ({ type: p.type, location: p.location, strength: p.strength, depositedAt: Date.parse(p.depositedAt), expiresAt: Date.parse(p.expiresAt) });
@@ -60,8 +78,9 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
     async awardTask(task: MarketTask & { attempt: number }): Promise<AwardOutcome> {
       const candidates = await state.candidates(task.tenant, task.agentType);
       if (candidates.length === 0) return { kind: 'not_deployed' };
+      const strength = taskPheromoneStrength({ priority: task.priority, attempts: task.attempt });
       await field
-        .deposit({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId, strength: taskPheromoneStrength({ priority: task.priority, attempts: task.attempt }), ttlMs: TASK_TRAIL_TTL_MS, data: { taskType: task.taskType } })
+        .deposit({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId, strength, ttlMs: TASK_TRAIL_TTL_MS, data: { taskType: task.taskType, submittedAt: task.submittedAt } })
         .catch(rejectBadInput);
       const at = now();
       const trails = await field.detect({ tenant: task.tenant, location: task.agentType, types: ['success', 'danger'], limit: 1000 });
@@ -73,6 +92,13 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
         // Once every one of the n trails is below threshold/n, their sum is below the threshold: a safe wake-up time.
         return { kind: 'delayed', danger, untilMs: Math.max(...placeDanger.map((t) => fallsBelowAt(t, DANGER_DELAY_THRESHOLD / placeDanger.length, at))) };
       }
+      // The strongest calls are served first: while the room there is would go to tasks calling louder (or as loud and
+      // waiting longer), this one waits its turn.
+      const room = candidates.reduce((sum, c) => sum + Math.max(0, c.capacity - c.load), 0);
+      const me = { strength, submittedAt: task.submittedAt, taskId: task.taskId };
+      const waiting = await field.detect({ tenant: task.tenant, location: task.agentType, types: ['task'], limit: 1000 });
+      const ahead = waiting.filter((t) => t.depositor !== task.taskId && Date.parse(t.depositedAt) >= at - WAITING_FRESH_MS && servedBefore(waiterOf(t), me)).length;
+      if (ahead >= room) return { kind: 'no_room', bids: candidates.length, behind: ahead };
       const history = smoothedSuccessRates(
         candidates.map((c) => c.agentId),
         await state.history(task.tenant, task.agentType, task.taskType),
@@ -93,7 +119,7 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
         task.taskId,
       );
       const award = await state.award({ tenant: task.tenant, taskId: task.taskId, agentType: task.agentType, taskType: task.taskType, submittedAt: task.submittedAt, bids }).catch(rejectBadInput);
-      if (!award) return { kind: 'no_room', bids: bids.length };
+      if (!award) return { kind: 'no_room', bids: bids.length, behind: ahead };
       const winner = candidates.find((c) => c.agentId === award.agentId);
       if (!winner) throw new Error(`award went to ${award.agentId}, which is not a candidate`);
       // Claimed work stops calling for an agent.

@@ -9,8 +9,11 @@ import { MEMORY_STEP } from './activity-options.js';
 const market = proxyActivities<MarketplaceActivities>(MEMORY_STEP);
 const activation = proxyActivities<ActivationActivities>(ACTIVATION_STEP);
 
-/** Waiting for room: 0.5 s doubling to 30 s; a recruitment (wake or spawn) on the first miss and every fifth after. */
-const ROOM_WAIT_MS = { first: 500, max: 30_000 };
+/**
+ * Waiting for room: 0.5 s doubling to 10 s; a recruitment (wake or spawn) on the first miss and every fifth after.
+ * The longest wait bounds how long room can stay free for a louder waiter that is asleep between its calls.
+ */
+const ROOM_WAIT_MS = { first: 500, max: 10_000 };
 const RECRUIT_EVERY = 5;
 
 export interface TaskAward {
@@ -48,7 +51,8 @@ export function useMarketplace(input: Pick<TaskWorkflowInput, 'tenant' | 'taskId
 
     async take(): Promise<TaskAward | undefined> {
       for (let round = 1; ; round += 1) {
-        const outcome = await market.awardTask.executeWithOptions({ ...MEMORY_STEP, summary: `Award to a ${input.agentType} (round ${round})` }, [{ ...task, attempt: round }]);
+        // `attempt` is the task's own (a new task's is 1): waiting longer must not make it call more softly.
+        const outcome = await market.awardTask.executeWithOptions({ ...MEMORY_STEP, summary: `Award to a ${input.agentType} (round ${round})` }, [{ ...task, attempt: 1 }]);
         if (outcome.kind === 'not_deployed') return undefined;
         if (outcome.kind === 'awarded') {
           award = { agentId: outcome.agentId, workflowId: outcome.workflowId };

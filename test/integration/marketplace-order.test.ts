@@ -1,0 +1,63 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMarketplaceActivities, type AwardOutcome } from '../../activities/swarm/marketplace.js';
+import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
+import { createPostgresSwarmState } from '../../activities/swarm/postgres-state.js';
+import { freshTenant, testDb } from '../support/stack.js';
+
+/*
+ * While tasks wait for room, the strongest call is served first: the award's activities on the real adapters, with
+ * one agent of capacity one and three tasks of different priorities waiting for it.
+ */
+const db = testDb();
+afterAll(() => db.end());
+
+const env = new MockActivityEnvironment();
+const market = createMarketplaceActivities({ db, field: createPostgresPheromoneField(db), state: createPostgresSwarmState(db) });
+const award = (tenant: string, taskId: string, priority: number, submittedAt: string): Promise<AwardOutcome> =>
+  env.run(market.awardTask, { tenant, taskId, agentType: 'finance.reconciliation', taskType: 'reconcile_payments', priority, submittedAt, attempt: 1 });
+const release = (tenant: string, taskId: string, agentId: string): Promise<boolean> =>
+  env.run(market.releaseTask, { tenant, taskId, agentType: 'finance.reconciliation', agentId, succeeded: true });
+
+async function oneAgent(): Promise<string> {
+  const tenant = freshTenant('order');
+  await db.query(
+    `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
+     values ($1, 'finance.reconciliation-1', 'finance.reconciliation', 1, $2, 'ACTIVE', 'on_demand', false, 1, 1)`,
+    [tenant, `agent:${tenant}:finance.reconciliation:1`],
+  );
+  return tenant;
+}
+
+describe('waiting tasks', () => {
+  it('are served strongest first, and among equals the earlier submitted', async () => {
+    const tenant = await oneAgent();
+    const t0 = Date.now();
+    const at = (s: number) => new Date(t0 + s * 1000).toISOString();
+    expect(await award(tenant, 'running', 3, at(0))).toMatchObject({ kind: 'awarded' });
+    // Three tasks find the agent busy and wait, calling with their priority.
+    for (const [taskId, priority, submitted] of [['low', 1, 1], ['urgent', 5, 2], ['normal', 3, 3], ['normal-later', 3, 4]] as const) {
+      expect(await award(tenant, taskId, priority, at(submitted))).toMatchObject({ kind: 'no_room' });
+    }
+    await release(tenant, 'running', 'finance.reconciliation-1');
+    // One slot is free: whoever asks first, it goes to the loudest caller.
+    expect(await award(tenant, 'low', 1, at(1))).toMatchObject({ kind: 'no_room', behind: 3 });
+    expect(await award(tenant, 'normal', 3, at(3))).toMatchObject({ kind: 'no_room', behind: 1 });
+    expect(await award(tenant, 'urgent', 5, at(2))).toMatchObject({ kind: 'awarded' });
+    await release(tenant, 'urgent', 'finance.reconciliation-1');
+    expect(await award(tenant, 'normal-later', 3, at(4))).toMatchObject({ kind: 'no_room', behind: 1 });
+    expect(await award(tenant, 'normal', 3, at(3))).toMatchObject({ kind: 'awarded' });
+    await release(tenant, 'normal', 'finance.reconciliation-1');
+    expect(await award(tenant, 'normal-later', 3, at(4))).toMatchObject({ kind: 'awarded' });
+    await release(tenant, 'normal-later', 'finance.reconciliation-1');
+    expect(await award(tenant, 'low', 1, at(1))).toMatchObject({ kind: 'awarded' });
+  });
+
+  it('stop holding others back once they stop calling', async () => {
+    const tenant = await oneAgent();
+    // A loud caller that stopped calling two minutes ago (its run was cancelled): its trail is stale.
+    const twoMinutesAgo = Date.now() - 120_000;
+    await createPostgresPheromoneField(db, () => twoMinutesAgo).deposit({ tenant, type: 'task', location: 'finance.reconciliation', depositor: 'gone', strength: 1, ttlMs: 600_000, data: { submittedAt: new Date(twoMinutesAgo).toISOString() } });
+    expect(await award(tenant, 'quiet', 1, new Date().toISOString())).toMatchObject({ kind: 'awarded' });
+  });
+});
