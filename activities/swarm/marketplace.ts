@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { findRepositoryEntry } from '../../core/agents/repository/index.js';
-import { rankBids, smoothedSuccessRates, type Bid } from '../../core/swarm/bids.js';
+import { capabilityMatch, rankBids, smoothedSuccessRates, type Bid } from '../../core/swarm/bids.js';
 import { fallsBelowAt, fieldStrength, taskPheromoneStrength, type PheromoneTrail } from '../../core/swarm/pheromones.js';
 import { InputError } from '../../core/validation.js';
 import type { Db } from '../../infra/db/pool.js';
@@ -21,6 +21,8 @@ const WAITING_FRESH_MS = 25_000;
 /** An agent this loaded calls for help (a load_balancing trail), and a type this loaded recruits before it is full. */
 export const CROWDED_LOAD = 0.9;
 const LOAD_TRAIL_TTL_MS = 15 * 60_000;
+/** An agent of another type helps only if it has at least half of the overloaded type's capabilities. */
+export const HELP_MIN_MATCH = 0.5;
 
 export interface MarketTask {
   tenant: string;
@@ -94,22 +96,32 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
       }
       // The strongest calls are served first: while the room there is would go to tasks calling louder (or as loud and
       // waiting longer), this one waits its turn.
-      const room = candidates.reduce((sum, c) => sum + Math.max(0, c.capacity - c.load), 0);
+      let room = candidates.reduce((sum, c) => sum + Math.max(0, c.capacity - c.load), 0);
       const me = { strength, submittedAt: task.submittedAt, taskId: task.taskId };
       const waiting = await field.detect({ tenant: task.tenant, location: task.agentType, types: ['task'], limit: 1000 });
       const ahead = waiting.filter((t) => t.depositor !== task.taskId && Date.parse(t.depositedAt) >= at - WAITING_FRESH_MS && servedBefore(waiterOf(t), me)).length;
-      if (ahead >= room) return { kind: 'no_room', bids: candidates.length, behind: ahead };
+      const required = findRepositoryEntry(task.agentType)?.capabilities ?? [];
+      const capabilitiesOf = (agentType: string) => (agentType === task.agentType ? required : (findRepositoryEntry(agentType)?.capabilities ?? []));
+      let pool = candidates;
+      if (ahead >= room) {
+        // Its own type has no room for it: idle agents of other types that share enough of its capabilities help.
+        const helpers = (await state.idleHelpers(task.tenant, task.agentType)).filter((h) => capabilityMatch(required, capabilitiesOf(h.agentType)) >= HELP_MIN_MATCH);
+        pool = [...candidates, ...helpers];
+        room += helpers.reduce((sum, h) => sum + h.capacity, 0);
+      }
+      if (ahead >= room) return { kind: 'no_room', bids: pool.length, behind: ahead };
       const history = smoothedSuccessRates(
-        candidates.map((c) => c.agentId),
+        pool.map((c) => c.agentId),
         await state.history(task.tenant, task.agentType, task.taskType),
       );
-      const capabilities = findRepositoryEntry(task.agentType)?.capabilities ?? [];
       const own = (agentId: string, type: 'success' | 'danger') => fieldStrength(trails.filter((t) => t.depositor === agentId).map(asTrail), type, at);
+      // Capability counts now: the type's own agents match fully, helpers only in part, so they win only when the
+      // type's own agents are full.
       const bids: Bid[] = rankBids(
-        [],
-        candidates.map((c) => ({
+        required,
+        pool.map((c) => ({
           agentId: c.agentId,
-          capabilities,
+          capabilities: capabilitiesOf(c.agentType),
           load: c.load,
           capacity: c.capacity,
           successRate: history.get(c.agentId) ?? null,
@@ -120,7 +132,7 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
       );
       const award = await state.award({ tenant: task.tenant, taskId: task.taskId, agentType: task.agentType, taskType: task.taskType, submittedAt: task.submittedAt, bids }).catch(rejectBadInput);
       if (!award) return { kind: 'no_room', bids: bids.length, behind: ahead };
-      const winner = candidates.find((c) => c.agentId === award.agentId);
+      const winner = pool.find((c) => c.agentId === award.agentId);
       if (!winner) throw new Error(`award went to ${award.agentId}, which is not a candidate`);
       // Claimed work stops calling for an agent.
       await field.withdraw({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId });

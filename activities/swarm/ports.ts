@@ -115,6 +115,8 @@ export interface AgentCandidate {
 export interface SwarmState {
   /** The type's instances that are not retired, with their open awards. */
   candidates(tenant: string, agentType: string): Promise<AgentCandidate[]>;
+  /** Agents of the tenant's other types that are up and hold no task: they may help an overloaded type. */
+  idleHelpers(tenant: string, excludeAgentType: string): Promise<AgentCandidate[]>;
   /**
    * Atomically gives the task to the first ranked bidder with room: never above an agent's capacity, never the same
    * task twice (a second call returns the first award). Null when every bidder is full.

@@ -45,6 +45,21 @@ export function createPostgresSwarmState(db: Db): SwarmState {
       return rows.map((r) => ({ agentId: r.agent_id, workflowId: r.workflow_id, agentType: r.agent_type, state: r.state, capacity: r.capacity, load: r.open }));
     },
 
+    async idleHelpers(tenant: string, excludeAgentType: string): Promise<AgentCandidate[]> {
+      const rows = await inTenantAs(db, SWARM_ROLE, tenant, async (client) =>
+        (
+          await client.query<{ agent_id: string; workflow_id: string; agent_type: string; state: string; capacity: number }>(
+            `select a.agent_id, a.workflow_id, a.agent_type, a.state, a.capacity
+             from agents a left join agent_slots s on s.tenant_id = a.tenant_id and s.agent_id = a.agent_id
+             where a.tenant_id = $1 and a.agent_type <> $2 and a.state in ('ACTIVE', 'IDLE') and coalesce(s.open, 0) = 0 and a.capacity > 0
+             order by a.agent_type, a.instance limit 200`,
+            [tenant, excludeAgentType],
+          )
+        ).rows,
+      );
+      return rows.map((r) => ({ agentId: r.agent_id, workflowId: r.workflow_id, agentType: r.agent_type, state: r.state, capacity: r.capacity, load: 0 }));
+    },
+
     async award(raw: AwardInput): Promise<Award | null> {
       const input = parseInput(awardInput, raw, 'award');
       return inTenantAs(db, SWARM_ROLE, input.tenant, async (client) => {

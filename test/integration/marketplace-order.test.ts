@@ -61,3 +61,32 @@ describe('waiting tasks', () => {
     expect(await award(tenant, 'quiet', 1, new Date().toISOString())).toMatchObject({ kind: 'awarded' });
   });
 });
+
+describe('an overloaded type', () => {
+  it('is helped by idle agents of other types that share enough of its capabilities, and only while it is full', async () => {
+    const tenant = freshTenant('help');
+    const agent = (agentType: string, instance: number, capacity: number) =>
+      db.query(
+        `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
+         values ($1, $2, $3, $4, $5, 'ACTIVE', 'on_demand', false, $6, $6)`,
+        [tenant, `${agentType}-${instance}`, agentType, instance, `agent:${tenant}:${agentType}:${instance}`, capacity],
+      );
+    await agent('selfops.secops', 1, 1);
+    await agent('cybersecurity.defender', 1, 2); // shares incident_response and security_triage
+    await agent('hr.onboarding', 1, 5); // shares nothing
+    const triage = (taskId: string) =>
+      env.run(market.awardTask, { tenant, taskId, agentType: 'selfops.secops', taskType: 'triage_alert', priority: 3, submittedAt: new Date().toISOString(), attempt: 1 });
+
+    expect(await triage('first')).toMatchObject({ kind: 'awarded', agentId: 'selfops.secops-1' });
+    // The secops agent is full: the idle defender helps; the onboarding agent never does.
+    expect(await triage('second')).toMatchObject({ kind: 'awarded', agentId: 'cybersecurity.defender-1' });
+    const audit = await db.query<{ details: { bids: Array<{ agentId: string; parts: { capability: number } }> } }>("select details from audit_log where tenant_id = $1 and task_id = 'second'", [tenant]);
+    const bids = audit.rows[0]?.details.bids ?? [];
+    expect(bids.map((b) => b.agentId).sort()).toEqual(['cybersecurity.defender-1', 'selfops.secops-1']);
+    expect(bids.find((b) => b.agentId === 'cybersecurity.defender-1')?.parts.capability).toBeCloseTo(2 / 3, 5);
+    // A helper helps only while idle: with the defender busy too, the next task waits.
+    expect(await triage('third')).toMatchObject({ kind: 'no_room' });
+    await env.run(market.releaseTask, { tenant, taskId: 'first', agentType: 'selfops.secops', agentId: 'selfops.secops-1', succeeded: true });
+    expect(await triage('third')).toMatchObject({ kind: 'awarded', agentId: 'selfops.secops-1' });
+  });
+});
