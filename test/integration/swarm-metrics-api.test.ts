@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployAgent } from '../../activities/lifecycle/deployments.js';
@@ -8,44 +7,33 @@ import { describePoolBacklogs } from '../../api/metrics/backlog.js';
 import { createApiKey, createTenant } from '../../api/auth/keys.js';
 import { buildApi } from '../../api/server.js';
 import { findRepositoryEntry } from '../../core/agents/repository/index.js';
-import { POOL_NAMES, TASK_QUEUES, taskWorkflowId } from '../../core/tasks/queues.js';
-import type { Db } from '../../infra/db/pool.js';
+import { POOL_NAMES, TASK_QUEUES } from '../../core/tasks/queues.js';
 import { ensureNamespace, untilNamespaceServes } from '../../scripts/stack/namespace.js';
-import { startInProcessPools, type InProcessPools } from '../../workers/in-process.js';
 import { approveSignal, statusQuery } from '../../workflows/task/messages.js';
-import { searchAttributesFor } from '../../workflows/task/search-attributes.js';
-import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
+import { useTaskHarness } from '../support/harness.js';
+import { freshTenant } from '../support/stack.js';
 import { reconcileTask } from '../support/tasks.js';
-import { workflowBundle } from '../support/workers.js';
 
 /*
  * GET /v1/metrics/swarm over real awards (tasks through the marketplace to deployed agents), tenant by tenant, and
  * GET /v1/metrics/backlog from Temporal's own task-queue statistics.
  */
-let env: TestWorkflowEnvironment;
-let db: Db;
-let pools: InProcessPools;
+const harness = useTaskHarness();
 let app: FastifyInstance;
 
-beforeAll(async () => {
-  env = await startLocalTemporal();
-  db = testDb();
-  pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { workflowBundle: await workflowBundle(), temporalClient: env.client });
-  app = buildApi({ db, temporal: env.client, logLevel: 'silent' });
+beforeAll(() => {
+  app = buildApi({ db: harness.db, temporal: harness.env.client, logLevel: 'silent' });
 });
 
 afterAll(async () => {
   await app?.close();
-  await pools?.shutdown();
-  await env?.teardown();
-  await db?.end();
 });
 
 async function keys(prefix: string) {
   const tenant = freshTenant(prefix);
-  await createTenant(db, tenant, 'Swarm metrics');
-  const viewer = (await createApiKey(db, { tenant, name: 'vera', role: 'viewer' })).key;
-  const admin = (await createApiKey(db, { tenant, name: 'ada', role: 'admin' })).key;
+  await createTenant(harness.db, tenant, 'Swarm metrics');
+  const viewer = (await createApiKey(harness.db, { tenant, name: 'vera', role: 'viewer' })).key;
+  const admin = (await createApiKey(harness.db, { tenant, name: 'ada', role: 'admin' })).key;
   return { tenant, viewer, admin };
 }
 
@@ -56,7 +44,7 @@ async function get(key: string, url: string) {
 
 async function runApprovedTask(tenant: string): Promise<void> {
   const input = reconcileTask(tenant);
-  const handle = await env.client.workflow.start('taskWorkflow', { workflowId: taskWorkflowId(tenant, input.taskId), taskQueue: TASK_QUEUES.workflows, args: [input], typedSearchAttributes: searchAttributesFor(input, 'RUNNING') });
+  const handle = await harness.start(input);
   // The first of its kind waits for a person; the ones after it have a similar episode and run on their own.
   await expect.poll(async () => (await handle.query(statusQuery)).status, { timeout: 30_000 }).toMatch(/^(AWAITING_APPROVAL|COMPLETED)$/);
   if ((await handle.query(statusQuery)).status === 'AWAITING_APPROVAL') await handle.signal(approveSignal, { approverId: 'alice' });
@@ -68,7 +56,7 @@ describe('swarm metrics', () => {
     const { tenant, viewer } = await keys('metrics');
     const entry = findRepositoryEntry('finance.reconciliation');
     if (!entry) throw new Error('finance.reconciliation is not in the repository');
-    await deployAgent({ db, temporal: env.client }, tenant, entry, { tier: 'on_demand', keepAliveMinutes: 60, idleMinutes: 30, resources: {}, warmInstances: 2, maxInstances: 2, capacity: 1 });
+    await deployAgent({ db: harness.db, temporal: harness.env.client }, tenant, entry, { tier: 'on_demand', keepAliveMinutes: 60, idleMinutes: 30, resources: {}, warmInstances: 2, maxInstances: 2, capacity: 1 });
     for (let i = 0; i < 3; i += 1) await runApprovedTask(tenant);
 
     const metrics = await get(viewer, '/v1/metrics/swarm?slaSeconds=600');
@@ -104,13 +92,13 @@ describe('pool backlog', () => {
   it('counts work nobody has picked up yet', async () => {
     // A namespace without workers: a started workflow waits in the workflows queue's backlog.
     const namespace = `ants-backlog-${randomUUID().slice(0, 8)}`;
-    await ensureNamespace(env.connection, namespace, 1);
-    const client = new Client({ connection: env.connection, namespace });
+    await ensureNamespace(harness.env.connection, namespace, 1);
+    const client = new Client({ connection: harness.env.connection, namespace });
     await untilNamespaceServes(() => client.workflow.start('taskWorkflow', { workflowId: `waiting-${randomUUID()}`, taskQueue: TASK_QUEUES.workflows, args: [] }));
     await expect
-      .poll(async () => (await describePoolBacklogs(env.client, namespace)).find((p) => p.pool === 'workflows')?.workflowTasks.backlog, { timeout: 15_000 })
+      .poll(async () => (await describePoolBacklogs(harness.env.client, namespace)).find((p) => p.pool === 'workflows')?.workflowTasks.backlog, { timeout: 15_000 })
       .toBeGreaterThanOrEqual(1);
-    const backlog = await describePoolBacklogs(env.client, namespace);
+    const backlog = await describePoolBacklogs(harness.env.client, namespace);
     expect(backlog.find((p) => p.pool === 'workflows')?.workflowTasks.pollers).toBe(0);
     expect(backlog.find((p) => p.pool === 'tools')?.activityTasks.backlog).toBe(0);
   });

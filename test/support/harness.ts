@@ -35,7 +35,8 @@ export function useTaskHarness(options: HarnessOptions = {}): TaskHarness {
   beforeAll(async () => {
     env = options.server === 'time-skipping' ? await startTimeSkippingTemporal() : await startLocalTemporal();
     db = testDb();
-    pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { reasoner: options.reasoner?.() });
+    // With the server's client, the pools can also recruit agents (activation) and make room for swarms.
+    pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { reasoner: options.reasoner?.(), temporalClient: env.client });
   });
 
   afterAll(async () => {

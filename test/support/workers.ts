@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Reasoner } from '../../activities/models/reasoner.js';
@@ -17,6 +18,6 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 /** Every pool, in this process, against a real server and database (see workers/in-process.ts). */
-export async function startInProcessPools(connection: NativeConnection, namespace: string, db: Db, options: { reasoner?: Reasoner } = {}): Promise<InProcessPools> {
+export async function startInProcessPools(connection: NativeConnection, namespace: string, db: Db, options: { reasoner?: Reasoner; temporalClient?: Client } = {}): Promise<InProcessPools> {
   return startPools(connection, namespace, db, { ...options, workflowBundle: await workflowBundle() });
 }

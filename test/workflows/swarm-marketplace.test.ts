@@ -1,35 +1,16 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deployAgent } from '../../activities/lifecycle/deployments.js';
 import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
 import { findRepositoryEntry } from '../../core/agents/repository/index.js';
-import { TASK_QUEUES, taskWorkflowId } from '../../core/tasks/queues.js';
-import type { TaskStatusView, TaskWorkflowInput } from '../../core/tasks/task.js';
-import type { Db } from '../../infra/db/pool.js';
-import { startInProcessPools, type InProcessPools } from '../../workers/in-process.js';
+import type { TaskStatusView } from '../../core/tasks/task.js';
 import { stateQuery } from '../../workflows/agent/messages.js';
 import { approveSignal, statusQuery } from '../../workflows/task/messages.js';
-import { searchAttributesFor } from '../../workflows/task/search-attributes.js';
-import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
+import { useTaskHarness } from '../support/harness.js';
+import { freshTenant } from '../support/stack.js';
 import { reconcileTask } from '../support/tasks.js';
-import { workflowBundle } from '../support/workers.js';
 
-let env: TestWorkflowEnvironment;
-let db: Db;
-let pools: InProcessPools | undefined;
-
-beforeAll(async () => {
-  env = await startLocalTemporal();
-  db = testDb();
-  pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { workflowBundle: await workflowBundle(), temporalClient: env.client });
-});
-
-afterAll(async () => {
-  await pools?.shutdown();
-  await env?.teardown();
-  await db?.end();
-});
+const harness = useTaskHarness();
 
 const entry = () => {
   const found = findRepositoryEntry('finance.reconciliation');
@@ -38,11 +19,7 @@ const entry = () => {
 };
 
 async function deploy(tenant: string, spec: { warmInstances: number; maxInstances: number; capacity: number }) {
-  return deployAgent({ db, temporal: env.client }, tenant, entry(), { tier: 'on_demand', keepAliveMinutes: 60, idleMinutes: 30, resources: {}, ...spec });
-}
-
-function start(input: TaskWorkflowInput): Promise<WorkflowHandle> {
-  return env.client.workflow.start('taskWorkflow', { workflowId: taskWorkflowId(input.tenant, input.taskId), taskQueue: TASK_QUEUES.workflows, args: [input], typedSearchAttributes: searchAttributesFor(input, 'RUNNING') });
+  return deployAgent({ db: harness.db, temporal: harness.env.client }, tenant, entry(), { tier: 'on_demand', keepAliveMinutes: 60, idleMinutes: 30, resources: {}, ...spec });
 }
 
 async function until(handle: WorkflowHandle, done: (view: TaskStatusView) => boolean, what: string): Promise<TaskStatusView> {
@@ -67,22 +44,22 @@ describe('task marketplace', () => {
   it('awards each task to an agent with room, recruits a second instance as soon as the first is full, and gives the slots back', async () => {
     const tenant = freshTenant('market');
     await deploy(tenant, { warmInstances: 1, maxInstances: 2, capacity: 1 });
-    const first = await start(reconcileTask(tenant, { requireApproval: true }));
+    const first = await harness.start(reconcileTask(tenant, { requireApproval: true }));
     const firstView = await until(first, (v) => v.status === 'AWAITING_APPROVAL', 'awaiting approval');
     expect(firstView.agentId).toBe('finance.reconciliation-1');
     // Instance 1 is now full: it calls for help with a load_balancing trail, and instance 2 is recruited already.
-    const field = createPostgresPheromoneField(db);
+    const field = createPostgresPheromoneField(harness.db);
     expect((await field.detect({ tenant, types: ['load_balancing'] })).map((t) => [t.depositor, t.strength])).toEqual([['finance.reconciliation-1', 1]]);
-    await expect.poll(async () => (await db.query('select 1 from agents where tenant_id = $1', [tenant])).rowCount, { timeout: 10_000 }).toBe(2);
+    await expect.poll(async () => (await harness.db.query('select 1 from agents where tenant_id = $1', [tenant])).rowCount, { timeout: 10_000 }).toBe(2);
 
     // Instance 1 holds its one task: the second task recruits instance 2 and goes there.
-    const second = await start(reconcileTask(tenant, { requireApproval: true }));
+    const second = await harness.start(reconcileTask(tenant, { requireApproval: true }));
     const secondView = await until(second, (v) => v.status === 'AWAITING_APPROVAL', 'awaiting approval');
     expect(secondView.agentId).toBe('finance.reconciliation-2');
-    const agentTwo = env.client.workflow.getHandle(`agent:${tenant}:finance.reconciliation:2`);
+    const agentTwo = harness.env.client.workflow.getHandle(`agent:${tenant}:finance.reconciliation:2`);
     expect((await agentTwo.query(stateQuery)).tasks).toEqual([secondView.taskId]);
 
-    const audit = await db.query<{ details: { agentId: string; bids: Array<{ agentId: string; eligible: boolean }> } }>(
+    const audit = await harness.db.query<{ details: { agentId: string; bids: Array<{ agentId: string; eligible: boolean }> } }>(
       "select details from audit_log where tenant_id = $1 and task_id = $2 and kind = 'task.awarded'",
       [tenant, secondView.taskId],
     );
@@ -91,37 +68,37 @@ describe('task marketplace', () => {
 
     for (const handle of [first, second]) await handle.signal(approveSignal, { approverId: 'alice' });
     await Promise.all([first.result(), second.result()]);
-    const open = await db.query('select 1 from task_awards where tenant_id = $1 and released_at is null', [tenant]);
+    const open = await harness.db.query('select 1 from task_awards where tenant_id = $1 and released_at is null', [tenant]);
     expect(open.rowCount).toBe(0);
-    const slots = await db.query<{ open: number }>('select open from agent_slots where tenant_id = $1', [tenant]);
+    const slots = await harness.db.query<{ open: number }>('select open from agent_slots where tenant_id = $1', [tenant]);
     expect(slots.rows.every((row) => row.open === 0)).toBe(true);
     // Finished work marks the agents' trail.
     const trails = await field.detect({ tenant, types: ['success'], location: 'finance.reconciliation' });
     // Nobody is full any more: the calls for help are gone.
     expect(await field.detect({ tenant, types: ['load_balancing'] })).toEqual([]);
     expect(trails.map((t) => t.depositor).sort()).toEqual(['finance.reconciliation-1', 'finance.reconciliation-2']);
-    const agentOne = env.client.workflow.getHandle(`agent:${tenant}:finance.reconciliation:1`);
+    const agentOne = harness.env.client.workflow.getHandle(`agent:${tenant}:finance.reconciliation:1`);
     await expect.poll(async () => (await agentOne.query(stateQuery)).tasks, { timeout: 10_000 }).toEqual([]);
   });
 
   it('holds work back while a danger trail marks its place, then runs it once the trail has evaporated', async () => {
     const tenant = freshTenant('market');
     await deploy(tenant, { warmInstances: 1, maxInstances: 1, capacity: 2 });
-    await createPostgresPheromoneField(db).deposit({ tenant, type: 'danger', location: 'finance.reconciliation', depositor: 'api:ops', strength: 1, ttlMs: 3000 });
-    const handle = await start(reconcileTask(tenant));
+    await createPostgresPheromoneField(harness.db).deposit({ tenant, type: 'danger', location: 'finance.reconciliation', depositor: 'api:ops', strength: 1, ttlMs: 3000 });
+    const handle = await harness.start(reconcileTask(tenant));
     expect((await approveAndFinish(handle)).agentId).toBe('finance.reconciliation-1');
     const history = await handle.fetchHistory();
     const timers = (history.events ?? []).filter((event) => event.timerStartedEventAttributes);
     expect(timers.length).toBeGreaterThan(0);
-    const awarded = await db.query("select 1 from audit_log where tenant_id = $1 and kind = 'task.awarded'", [tenant]);
+    const awarded = await harness.db.query("select 1 from audit_log where tenant_id = $1 and kind = 'task.awarded'", [tenant]);
     expect(awarded.rowCount).toBe(1);
   });
 
   it('runs a task whose agent type has no deployed agent without an award, as before', async () => {
     const tenant = freshTenant('market');
-    const handle = await start(reconcileTask(tenant));
+    const handle = await harness.start(reconcileTask(tenant));
     expect((await approveAndFinish(handle)).agentId).toBeUndefined();
-    const awards = await db.query('select 1 from task_awards where tenant_id = $1', [tenant]);
+    const awards = await harness.db.query('select 1 from task_awards where tenant_id = $1', [tenant]);
     expect(awards.rowCount).toBe(0);
   });
 });

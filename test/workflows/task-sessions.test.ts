@@ -1,41 +1,24 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTask } from '../../api/tasks/submit.js';
 import { TASK_QUEUES } from '../../core/tasks/queues.js';
 import { sessionWorkflowId } from '../../core/tasks/session.js';
 import type { TaskStatusView, TaskWorkflowInput } from '../../core/tasks/task.js';
-import type { Db } from '../../infra/db/pool.js';
-import { startInProcessPools, type InProcessPools } from '../../workers/in-process.js';
 import { sessionQuery } from '../../workflows/session/messages.js';
 import { approveSignal, rejectSignal, statusQuery } from '../../workflows/task/messages.js';
-import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
+import { useTaskHarness } from '../support/harness.js';
+import { freshTenant } from '../support/stack.js';
 import { reconcileTask } from '../support/tasks.js';
-import { workflowBundle } from '../support/workers.js';
 
 /*
  * Ordered sessions through the API's own start path: tasks of one session run one at a time in submission order,
  * whatever their endings; another session runs beside them; a repeated submission changes nothing.
  */
-let env: TestWorkflowEnvironment;
-let db: Db;
-let pools: InProcessPools;
-
-beforeAll(async () => {
-  env = await startLocalTemporal();
-  db = testDb();
-  pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { workflowBundle: await workflowBundle(), temporalClient: env.client });
-});
-
-afterAll(async () => {
-  await pools?.shutdown();
-  await env?.teardown();
-  await db?.end();
-});
+const harness = useTaskHarness();
 
 async function submit(input: TaskWorkflowInput): Promise<WorkflowHandle> {
-  const started = await startTask(env.client, input);
-  return env.client.workflow.getHandle(started.workflowId);
+  const started = await startTask(harness.env.client, input);
+  return harness.env.client.workflow.getHandle(started.workflowId);
 }
 
 const view = (handle: WorkflowHandle) => handle.query(statusQuery);
@@ -63,12 +46,12 @@ describe('ordered sessions', () => {
     await until(other, waitingForPerson, 'its approval (another session does not wait)');
     expect((await view(b)).step).toBe('session');
     expect((await view(c)).step).toBe('session');
-    const line = await env.client.workflow.getHandle(sessionWorkflowId(tenant, 'customer-42')).query(sessionQuery);
+    const line = await harness.env.client.workflow.getHandle(sessionWorkflowId(tenant, 'customer-42')).query(sessionQuery);
     expect(line.queue.map((e) => e.taskId)).toEqual(['a', 'b', 'c']);
 
     // A repeated submission is the same task in the same place.
-    expect((await startTask(env.client, inSession('b'))).created).toBe(false);
-    expect((await env.client.workflow.getHandle(sessionWorkflowId(tenant, 'customer-42')).query(sessionQuery)).queue.map((e) => e.taskId)).toEqual(['a', 'b', 'c']);
+    expect((await startTask(harness.env.client, inSession('b'))).created).toBe(false);
+    expect((await harness.env.client.workflow.getHandle(sessionWorkflowId(tenant, 'customer-42')).query(sessionQuery)).queue.map((e) => e.taskId)).toEqual(['a', 'b', 'c']);
 
     await a.signal(approveSignal, { approverId: 'alice' });
     expect((await a.result()).status).toBe('COMPLETED');
@@ -83,15 +66,15 @@ describe('ordered sessions', () => {
     await other.signal(approveSignal, { approverId: 'alice' });
     await Promise.all([c.result(), other.result()]);
 
-    const order = await db.query<{ task_id: string }>("select task_id from audit_log where tenant_id = $1 and kind in ('task.completed', 'task.rejected') order by id", [tenant]);
+    const order = await harness.db.query<{ task_id: string }>("select task_id from audit_log where tenant_id = $1 and kind in ('task.completed', 'task.rejected') order by id", [tenant]);
     expect(order.rows.map((r) => r.task_id).filter((id) => id !== 'x')).toEqual(['a', 'b', 'c']);
-    await expect.poll(async () => (await env.client.workflow.getHandle(sessionWorkflowId(tenant, 'customer-42')).query(sessionQuery)).queue, { timeout: 10_000 }).toEqual([]);
+    await expect.poll(async () => (await harness.env.client.workflow.getHandle(sessionWorkflowId(tenant, 'customer-42')).query(sessionQuery)).queue, { timeout: 10_000 }).toEqual([]);
   });
 
   it('passes the turn on when a task fails at once or its run is terminated', async () => {
     const tenant = freshTenant('session');
     // This session reminds its turn's holder every half second (five minutes by default).
-    await env.client.workflow.start('sessionWorkflow', { workflowId: sessionWorkflowId(tenant, 's'), taskQueue: TASK_QUEUES.workflows, args: [{ tenant, sessionId: 's', turnRecheckMs: 500 }] });
+    await harness.env.client.workflow.start('sessionWorkflow', { workflowId: sessionWorkflowId(tenant, 's'), taskQueue: TASK_QUEUES.workflows, args: [{ tenant, sessionId: 's', turnRecheckMs: 500 }] });
     const broken = await submit(reconcileTask(tenant, { taskId: 'broken', sessionId: 's', input: { invoices: 'not a list' } }));
     const stuck = await submit(reconcileTask(tenant, { taskId: 'stuck', sessionId: 's', requireApproval: true }));
     const next = await submit(reconcileTask(tenant, { taskId: 'next', sessionId: 's', requireApproval: true }));

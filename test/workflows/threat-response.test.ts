@@ -1,4 +1,3 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deployAgent } from '../../activities/lifecycle/deployments.js';
@@ -9,43 +8,33 @@ import { findRepositoryEntry } from '../../core/agents/repository/index.js';
 import { approvalId, approvalWorkflowId } from '../../core/decisions/requests.js';
 import type { ThreatView } from '../../core/swarm/threat-view.js';
 import { threatWorkflowId } from '../../core/swarm/threat-view.js';
-import type { Db } from '../../infra/db/pool.js';
-import { startInProcessPools, type InProcessPools } from '../../workers/in-process.js';
 import { approveSignal } from '../../workflows/approval/messages.js';
-import { freshTenant, startLocalTemporal, testDb } from '../support/stack.js';
-import { workflowBundle } from '../support/workers.js';
+import { useTaskHarness } from '../support/harness.js';
+import { freshTenant } from '../support/stack.js';
 
 /*
  * The collective threat response end to end: POST /v1/threats → the alarm, a swarm of security agents recruited
  * through the marketplace (started as needed), investigations in parallel in the sandbox, findings remembered, and
  * containment applied once a person approved it.
  */
-let env: TestWorkflowEnvironment;
-let db: Db;
-let pools: InProcessPools;
+const harness = useTaskHarness();
 let app: FastifyInstance;
 
-beforeAll(async () => {
-  env = await startLocalTemporal();
-  db = testDb();
-  pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { workflowBundle: await workflowBundle(), temporalClient: env.client });
-  app = buildApi({ db, temporal: env.client, logLevel: 'silent' });
+beforeAll(() => {
+  app = buildApi({ db: harness.db, temporal: harness.env.client, logLevel: 'silent' });
 });
 
 afterAll(async () => {
   await app?.close();
-  await pools?.shutdown();
-  await env?.teardown();
-  await db?.end();
 });
 
 async function securityTenant(maxInstances: number) {
   const tenant = freshTenant('threat');
-  await createTenant(db, tenant, 'Threat response');
-  const key = (await createApiKey(db, { tenant, name: 'siem-bridge', role: 'operator' })).key;
+  await createTenant(harness.db, tenant, 'Threat response');
+  const key = (await createApiKey(harness.db, { tenant, name: 'siem-bridge', role: 'operator' })).key;
   const entry = findRepositoryEntry('selfops.secops');
   if (!entry) throw new Error('selfops.secops is not in the repository');
-  await deployAgent({ db, temporal: env.client }, tenant, entry, { tier: 'on_demand', keepAliveMinutes: 60, idleMinutes: 30, resources: {}, warmInstances: 1, maxInstances, capacity: 1 });
+  await deployAgent({ db: harness.db, temporal: harness.env.client }, tenant, entry, { tier: 'on_demand', keepAliveMinutes: 60, idleMinutes: 30, resources: {}, warmInstances: 1, maxInstances, capacity: 1 });
   return { tenant, key };
 }
 
@@ -101,7 +90,7 @@ describe('collective threat response', () => {
     expect(waiting.swarmDeployedMs).toBeGreaterThan(0);
     // Room for the whole swarm was made in one step: the warm instance plus five started for it.
     expect(waiting.recruited?.started).toHaveLength(5);
-    const alarm = await createPostgresPheromoneField(db).detect({ tenant, types: ['danger'], location: 'security' });
+    const alarm = await createPostgresPheromoneField(harness.db).detect({ tenant, types: ['danger'], location: 'security' });
     expect(alarm.map((t) => [t.depositor, t.strength])).toEqual([['threat:intrusion-7', 1]]);
     expect(waiting.findings.slice(0, 2).map((f) => [f.indicator, f.verdict])).toEqual([
       ['hash e3b0c442', 'malicious'],
@@ -111,18 +100,18 @@ describe('collective threat response', () => {
     expect(waiting.containment?.needsPerson).toBe(true);
     expect(waiting.containment?.applied).toEqual([]);
 
-    await env.client.workflow.getHandle(approvalWorkflowId(tenant, approvalId({ kind: 'threat', id: 'intrusion-7' }))).signal(approveSignal, { approverId: 'ciso-on-call', comment: 'contain now' });
-    const done = await env.client.workflow.getHandle(threatWorkflowId(tenant, 'intrusion-7')).result();
+    await harness.env.client.workflow.getHandle(approvalWorkflowId(tenant, approvalId({ kind: 'threat', id: 'intrusion-7' }))).signal(approveSignal, { approverId: 'ciso-on-call', comment: 'contain now' });
+    const done = await harness.env.client.workflow.getHandle(threatWorkflowId(tenant, 'intrusion-7')).result();
     expect(done.status).toBe('contained');
-    const applied = await db.query<{ effect_key: string }>('select effect_key from applied_effects where tenant_id = $1 and task_id = $2 order by effect_key', [tenant, 'intrusion-7']);
+    const applied = await harness.db.query<{ effect_key: string }>('select effect_key from applied_effects where tenant_id = $1 and task_id = $2 order by effect_key', [tenant, 'intrusion-7']);
     expect(applied.rows.map((r) => r.effect_key)).toEqual(['account.disable:alice', 'host.isolate:web-01', 'indicator.block:hash:e3b0c442', 'indicator.block:ip:203.0.113.9']);
 
-    const remembered = await db.query<{ content: string }>('select content from semantic_memories where tenant_id = $1 and source_key = $2', [tenant, 'threat:intrusion-7:findings']);
+    const remembered = await harness.db.query<{ content: string }>('select content from semantic_memories where tenant_id = $1 and source_key = $2', [tenant, 'threat:intrusion-7:findings']);
     expect(remembered.rows[0]?.content).toContain('hash e3b0c442 malicious');
-    const kinds = await db.query<{ kind: string }>('select kind from audit_log where tenant_id = $1 and task_id = $2 order by id', [tenant, 'intrusion-7']);
+    const kinds = await harness.db.query<{ kind: string }>('select kind from audit_log where tenant_id = $1 and task_id = $2 order by id', [tenant, 'intrusion-7']);
     expect(kinds.rows.map((r) => r.kind)).toEqual(expect.arrayContaining(['threat.detected', 'threat.swarm_deployed', 'threat.closed']));
     // The swarm goes back to other work.
-    await expect.poll(async () => (await db.query('select 1 from task_awards where tenant_id = $1 and released_at is null', [tenant])).rowCount, { timeout: 10_000 }).toBe(0);
+    await expect.poll(async () => (await harness.db.query('select 1 from task_awards where tenant_id = $1 and released_at is null', [tenant])).rowCount, { timeout: 10_000 }).toBe(0);
   });
 
   it('answers a low threat with one investigator and nothing to approve', async () => {
