@@ -5,7 +5,7 @@ import { fallsBelowAt, fieldStrength, taskPheromoneStrength, type PheromoneTrail
 import { InputError } from '../../core/validation.js';
 import type { Db } from '../../infra/db/pool.js';
 import { appendAudit } from '../audit/activities.js';
-import type { Pheromone, PheromoneField, SwarmState } from './ports.js';
+import { KEPT_BIDS, type Pheromone, type PheromoneField, type SwarmState } from './ports.js';
 
 /** Danger this strong where a task would run delays it until the trail has evaporated below it. */
 export const DANGER_DELAY_THRESHOLD = 0.5;
@@ -149,7 +149,13 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
         taskId: task.taskId,
         kind: 'task.awarded',
         actor: 'marketplace',
-        details: { agentId: award.agentId, score: award.score, reason: award.reason, bids: bids.map((b) => ({ agentId: b.agentId, score: b.score, eligible: b.eligible, reason: b.reason, parts: b.parts })) },
+        details: {
+          agentId: award.agentId,
+          score: award.score,
+          reason: award.reason,
+          bidders: bids.length,
+          bids: bids.slice(0, KEPT_BIDS).map((b) => ({ agentId: b.agentId, score: b.score, eligible: b.eligible, reason: b.reason, parts: b.parts })),
+        },
         idempotencyKey: `task:${task.tenant}:${task.taskId}:awarded`,
       });
       return { kind: 'awarded', agentId: award.agentId, workflowId: winner.workflowId, score: award.score, reason: award.reason, bids: bids.length, crowded };

@@ -77,6 +77,12 @@ export interface PheromoneField {
   subscribe(handler: (notice: PheromoneNotice) => void): Promise<() => Promise<void>>;
 }
 
+/**
+ * How many of the best bids an award keeps with it (and the audit trail shows): enough to explain the choice, without
+ * writing a thousand bids for every task of a type with a thousand agents.
+ */
+export const KEPT_BIDS = 20;
+
 export const awardInput = z
   .object({
     tenant,

@@ -2,7 +2,7 @@ import { parseInput } from '../../core/validation.js';
 import type { Db } from '../../infra/db/pool.js';
 import { inTenantAs } from '../../infra/db/tenant-tx.js';
 import { SWARM_ROLE } from './postgres-field.js';
-import { awardInput, type AgentCandidate, type Award, type AwardInput, type SwarmState } from './ports.js';
+import { awardInput, KEPT_BIDS, type AgentCandidate, type Award, type AwardInput, type SwarmState } from './ports.js';
 
 interface AwardRow {
   tenant_id: string;
@@ -88,7 +88,7 @@ export function createPostgresSwarmState(db: Db): SwarmState {
           const row = await client.query<AwardRow>(
             `insert into task_awards (tenant_id, task_id, agent_type, task_type, agent_id, score, bids, reason, submitted_at)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *`,
-            [input.tenant, input.taskId, input.agentType, input.taskType ?? null, bid.agentId, bid.score, JSON.stringify(input.bids), reason, input.submittedAt],
+            [input.tenant, input.taskId, input.agentType, input.taskType ?? null, bid.agentId, bid.score, JSON.stringify(input.bids.slice(0, KEPT_BIDS)), reason, input.submittedAt],
           );
           const awarded = row.rows[0];
           if (!awarded) throw new Error('award was not written');

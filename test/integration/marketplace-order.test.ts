@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMarketplaceActivities, type AwardOutcome } from '../../activities/swarm/marketplace.js';
 import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
 import { createPostgresSwarmState } from '../../activities/swarm/postgres-state.js';
+import { KEPT_BIDS } from '../../activities/swarm/ports.js';
 import { freshTenant, testDb } from '../support/stack.js';
 
 /*
@@ -88,5 +89,23 @@ describe('an overloaded type', () => {
     expect(await triage('third')).toMatchObject({ kind: 'no_room' });
     await env.run(market.releaseTask, { tenant, taskId: 'first', agentType: 'selfops.secops', agentId: 'selfops.secops-1', succeeded: true });
     expect(await triage('third')).toMatchObject({ kind: 'awarded', agentId: 'selfops.secops-1' });
+  });
+});
+
+describe('an award among many bidders', () => {
+  it('keeps the best bids to explain itself and counts the rest', async () => {
+    const tenant = freshTenant('many');
+    await db.query(
+      `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
+       select $1, 'finance.reconciliation-' || i, 'finance.reconciliation', i, 'agent:' || $1 || ':finance.reconciliation:' || i, 'ACTIVE', 'on_demand', false, 2, 2
+       from generate_series(1, 30) as i`,
+      [tenant],
+    );
+    expect(await award(tenant, 'one-of-many', 3, new Date().toISOString())).toMatchObject({ kind: 'awarded' });
+    const stored = await db.query<{ kept: number }>("select jsonb_array_length(bids) as kept from task_awards where tenant_id = $1 and task_id = 'one-of-many'", [tenant]);
+    expect(stored.rows[0]?.kept).toBe(KEPT_BIDS);
+    const audit = await db.query<{ details: { bidders: number; bids: unknown[] } }>("select details from audit_log where tenant_id = $1 and task_id = 'one-of-many'", [tenant]);
+    expect(audit.rows[0]?.details.bidders).toBe(30);
+    expect(audit.rows[0]?.details.bids).toHaveLength(KEPT_BIDS);
   });
 });
