@@ -132,7 +132,7 @@ export interface SwarmState {
   release(tenant: string, taskId: string, succeeded: boolean): Promise<boolean>;
   /** What the swarm metrics are computed from: the tenant's agents now, and the awards made since `since`. */
   metricsSample(tenant: string, since: Date, slaMs: number): Promise<{ agents: AgentLoadSample[]; awards: AwardSample[] }>;
-  /** Each agent's record with a task type over its released awards. */
+  /** Each agent's record with a task type over its released awards (kept as they are released). */
   history(tenant: string, agentType: string, taskType: string): Promise<Map<string, { tasks: number; successRate: number }>>;
 }
 

@@ -110,13 +110,20 @@ export function createPostgresSwarmState(db: Db): SwarmState {
 
     async release(tenant: string, taskId: string, succeeded: boolean): Promise<boolean> {
       return inTenantAs(db, SWARM_ROLE, tenant, async (client) => {
-        const closed = await client.query<{ agent_id: string }>(
-          'update task_awards set released_at = now(), succeeded = $3 where tenant_id = $1 and task_id = $2 and released_at is null returning agent_id',
+        const closed = await client.query<{ agent_id: string; agent_type: string; task_type: string | null }>(
+          'update task_awards set released_at = now(), succeeded = $3 where tenant_id = $1 and task_id = $2 and released_at is null returning agent_id, agent_type, task_type',
           [tenant, taskId, succeeded],
         );
-        const agentId = closed.rows[0]?.agent_id;
-        if (!agentId) return false;
-        await client.query('update agent_slots set open = open - 1 where tenant_id = $1 and agent_id = $2 and open > 0', [tenant, agentId]);
+        const released = closed.rows[0];
+        if (!released) return false;
+        await client.query('update agent_slots set open = open - 1 where tenant_id = $1 and agent_id = $2 and open > 0', [tenant, released.agent_id]);
+        if (released.task_type) {
+          await client.query(
+            `insert into agent_task_stats (tenant_id, agent_type, task_type, agent_id, tasks, successes) values ($1, $2, $3, $4, 1, $5)
+             on conflict (tenant_id, agent_type, task_type, agent_id) do update set tasks = agent_task_stats.tasks + 1, successes = agent_task_stats.successes + excluded.successes`,
+            [tenant, released.agent_type, released.task_type, released.agent_id, succeeded ? 1 : 0],
+          );
+        }
         return true;
       });
     },
@@ -147,8 +154,8 @@ export function createPostgresSwarmState(db: Db): SwarmState {
       const rows = await inTenantAs(db, SWARM_ROLE, tenant, async (client) =>
         (
           await client.query<{ agent_id: string; tasks: number; success_rate: number }>(
-            `select agent_id, count(*)::int as tasks, avg(case when succeeded then 1.0 else 0.0 end)::float8 as success_rate
-             from task_awards where tenant_id = $1 and agent_type = $2 and task_type = $3 and released_at is not null group by agent_id`,
+            `select agent_id, tasks, (successes::float8 / tasks) as success_rate
+             from agent_task_stats where tenant_id = $1 and agent_type = $2 and task_type = $3 and tasks > 0`,
             [tenant, agentType, taskType],
           )
         ).rows,

@@ -48,6 +48,22 @@ export function describeSwarmStateContract(name: string, make: () => StateUnderT
       expect(await state.award({ tenant, taskId: 't-3', agentType: 'hr.onboarding', submittedAt, bids })).toMatchObject({ agentId: first });
     });
 
+    it("keeps each agent's record with a task type as its awards are released", async () => {
+      const { state, addAgents } = make();
+      const tenant = freshTenant('record');
+      const [agent] = await addAgents(tenant, 'hr.onboarding', 1, 3);
+      const bids = bidsFor([agent ?? '']);
+      for (const [taskId, taskType] of [['r-1', 'onboard'], ['r-2', 'onboard'], ['r-3', 'offboard']] as const) await state.award({ tenant, taskId, agentType: 'hr.onboarding', taskType, submittedAt, bids });
+      expect((await state.history(tenant, 'hr.onboarding', 'onboard')).size).toBe(0);
+      await state.release(tenant, 'r-1', true);
+      await state.release(tenant, 'r-2', false);
+      await state.release(tenant, 'r-2', true); // a repeated release changes nothing
+      await state.release(tenant, 'r-3', true);
+      expect(await state.history(tenant, 'hr.onboarding', 'onboard')).toEqual(new Map([[agent, { tasks: 2, successRate: 0.5 }]]));
+      expect(await state.history(tenant, 'hr.onboarding', 'offboard')).toEqual(new Map([[agent, { tasks: 1, successRate: 1 }]]));
+      expect((await state.history(freshTenant('record'), 'hr.onboarding', 'onboard')).size).toBe(0);
+    });
+
     it('samples what the swarm metrics need: each agent now, and the awards of the period with how they ended', async () => {
       const { state, addAgents } = make();
       const tenant = freshTenant('sample');
