@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { AGENT_CATALOG } from '../../core/agents/catalog.js';
 import { defaultQuorum, diversifyPool, voterId, type ConsensusOption, type VoterSpec } from '../../core/decisions/consensus.js';
@@ -9,6 +9,7 @@ import type { Db } from '../../infra/db/pool.js';
 import type { consensusWorkflow } from '../../workflows/index.js';
 import { consensusStatusQuery } from '../../workflows/consensus/messages.js';
 import { authorize } from '../auth/http.js';
+import { ONCE_PER_ID, startedOnce } from '../start-once.js';
 import type { Principal } from '../auth/roles.js';
 import { badRequest, notFound, parseOr400 } from '../errors.js';
 import type { ConsensusSubmission } from '../schemas.js';
@@ -31,20 +32,15 @@ export function registerConsensusRoutes(scope: FastifyInstance, deps: ConsensusD
       const submission = parseOr400(start.body, request.body);
       const input = toRoundInput(principal, submission, deps.consensusModels ?? []);
       const workflowId = consensusWorkflowId(input.tenant, input.roundId);
-      let created = true;
-      try {
-        await deps.temporal.workflow.start<typeof consensusWorkflow>('consensusWorkflow', {
+      const created = await startedOnce(() =>
+        deps.temporal.workflow.start<typeof consensusWorkflow>('consensusWorkflow', {
           workflowId,
           taskQueue: TASK_QUEUES.workflows,
           args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...ONCE_PER_ID,
           staticSummary: `Consensus · ${input.question.slice(0, 120)}`,
-        });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        created = false;
-      }
+        }),
+      );
       return reply.code(202).send({ roundId: input.roundId, tenant: input.tenant, workflowId, created, voters: input.voters.map(voterId) });
     },
   });

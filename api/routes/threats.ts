@@ -1,10 +1,11 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { threatWorkflowId } from '../../core/swarm/threat-view.js';
 import { TASK_QUEUES } from '../../core/tasks/queues.js';
 import type { threatResponseWorkflow } from '../../workflows/index.js';
 import { threatStatusQuery } from '../../workflows/threat/messages.js';
 import { authorize } from '../auth/http.js';
+import { ONCE_PER_ID, startedOnce } from '../start-once.js';
 import { notFound, parseOr400 } from '../errors.js';
 import { ROUTES } from './catalog.js';
 
@@ -18,20 +19,15 @@ export function registerThreatRoutes(scope: FastifyInstance, deps: { temporal: C
       const principal = authorize(request, raise.permission);
       const alert = parseOr400(raise.body, request.body);
       const workflowId = threatWorkflowId(principal.tenant, alert.threatId);
-      let created = true;
-      try {
-        await deps.temporal.workflow.start<typeof threatResponseWorkflow>('threatResponseWorkflow', {
+      const created = await startedOnce(() =>
+        deps.temporal.workflow.start<typeof threatResponseWorkflow>('threatResponseWorkflow', {
           workflowId,
           taskQueue: TASK_QUEUES.workflows,
           args: [{ ...alert, tenant: principal.tenant, requestedBy: principal.name }],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...ONCE_PER_ID,
           staticSummary: `Threat · ${alert.severity} · ${alert.title.slice(0, 100)}`,
-        });
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        created = false;
-      }
+        }),
+      );
       return reply.code(202).send({ threatId: alert.threatId, workflowId, created });
     },
   });

@@ -1,10 +1,11 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { TASK_QUEUES, taskWorkflowId } from '../../core/tasks/queues.js';
 import type { TaskStatus, TaskWorkflowInput } from '../../core/tasks/task.js';
 import { sessionWorkflowId, type SessionEntry } from '../../core/tasks/session.js';
 import type { sessionWorkflow, taskWorkflow } from '../../workflows/index.js';
 import { enqueueSignal } from '../../workflows/session/messages.js';
 import { searchAttributesFor } from '../../workflows/task/search-attributes.js';
+import { ONCE_PER_ID, startedOnce } from '../start-once.js';
 import { describeTask, statusFromDescription } from './temporal.js';
 
 export interface StartedTask {
@@ -15,12 +16,7 @@ export interface StartedTask {
   created: boolean;
 }
 
-/**
- * Starts the task's workflow once per (tenant, task id). The id conflict policy FAIL plus the reuse policy
- * REJECT_DUPLICATE make the server refuse a second start whether the first run is still open or already closed;
- * the refusal tells us this submission is a repeat, which USE_EXISTING would not (it returns the same handle either
- * way, and not at all for a closed run).
- */
+/** Starts the task's workflow once per (tenant, task id) (see ../start-once.ts), then joins its session, if any. */
 export async function startTask(temporal: Client, input: TaskWorkflowInput): Promise<StartedTask> {
   const started = await startTaskWorkflow(temporal, input);
   // Joining the session after the start: a repeat of the submission joins again (a no-op for the session), so a
@@ -46,23 +42,22 @@ async function joinSession(temporal: Client, tenant: string, sessionId: string, 
 
 async function startTaskWorkflow(temporal: Client, input: TaskWorkflowInput): Promise<StartedTask> {
   const workflowId = taskWorkflowId(input.tenant, input.taskId);
-  try {
+  let runId = '';
+  const created = await startedOnce(async () => {
     const handle = await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
       workflowId,
       taskQueue: TASK_QUEUES.workflows,
       args: [input],
-      workflowIdConflictPolicy: 'FAIL',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...ONCE_PER_ID,
       typedSearchAttributes: searchAttributesFor(input, 'RUNNING'),
       staticSummary: `${input.agentType} / ${input.taskType} · ${input.taskId}`,
       staticDetails: startDetails(input),
     });
-    return { workflowId, runId: handle.firstExecutionRunId, status: 'RUNNING', created: true };
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    const existing = await describeTask(temporal, input.tenant, input.taskId);
-    return { workflowId, runId: existing.description.runId, status: statusFromDescription(existing.description), created: false };
-  }
+    runId = handle.firstExecutionRunId;
+  });
+  if (created) return { workflowId, runId, status: 'RUNNING', created: true };
+  const existing = await describeTask(temporal, input.tenant, input.taskId);
+  return { workflowId, runId: existing.description.runId, status: statusFromDescription(existing.description), created: false };
 }
 
 /** What a person opening the run in the Temporal Web UI should see first (Temporal markdown). */

@@ -5,6 +5,7 @@ import { createPostgresSwarmState } from '../../activities/swarm/postgres-state.
 import type { SwarmState } from '../../activities/swarm/ports.js';
 import { gini, percentile } from '../../core/swarm/metrics.js';
 import type { Db } from '../../infra/db/pool.js';
+import { seededRandom } from '../memory/synthetic.js';
 import { argument, startBenchStack } from '../support/stack.js';
 
 /*
@@ -21,18 +22,6 @@ import { argument, startBenchStack } from '../support/stack.js';
  */
 
 const AGENT_TYPE = 'finance.reconciliation';
-
-/** A small seeded generator (mulberry32): every strategy sees the same work times and the same random picks. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Strategy {
   name: string;
@@ -97,7 +86,7 @@ interface Outcome {
 }
 
 async function run(db: Db, strategy: Strategy, tenant: string, agentIds: string[], options: { tasks: number; capacity: number; parallel: number; workMs: number }): Promise<Outcome> {
-  const random = seeded(42);
+  const random = seededRandom(42);
   const workTimes = Array.from({ length: options.tasks }, () => Math.max(1, Math.round(-Math.log(1 - random()) * options.workMs)));
   const busy = new Map<string, number>(agentIds.map((id) => [id, 0]));
   const counts = new Map<string, number>(agentIds.map((id) => [id, 0]));
@@ -175,7 +164,7 @@ async function main(): Promise<void> {
 
     const randomTenant = tenantFor('random');
     const randomAgents = await registerAgents(db, randomTenant, agents, capacity);
-    const pickRandom = seeded(7);
+    const pickRandom = seededRandom(7);
     outcomes.push(await run(db, pickingStrategy('random', state, randomAgents, () => randomAgents[Math.floor(pickRandom() * randomAgents.length)] ?? ''), randomTenant, randomAgents, { tasks, capacity, parallel, workMs }));
   } finally {
     await stack.stop();

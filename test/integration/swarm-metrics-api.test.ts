@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deployAgent } from '../../activities/lifecycle/deployments.js';
 import { describePoolBacklogs } from '../../api/metrics/backlog.js';
 import { createApiKey, createTenant } from '../../api/auth/keys.js';
-import { buildApi } from '../../api/server.js';
 import { findRepositoryEntry } from '../../core/agents/repository/index.js';
 import { POOL_NAMES, TASK_QUEUES } from '../../core/tasks/queues.js';
 import { ensureNamespace, untilNamespaceServes } from '../../scripts/stack/namespace.js';
 import { approveSignal, statusQuery } from '../../workflows/task/messages.js';
+import { useHarnessApi } from '../support/api.js';
 import { useTaskHarness } from '../support/harness.js';
 import { freshTenant } from '../support/stack.js';
 import { reconcileTask } from '../support/tasks.js';
@@ -19,15 +18,7 @@ import { reconcileTask } from '../support/tasks.js';
  * GET /v1/metrics/backlog from Temporal's own task-queue statistics.
  */
 const harness = useTaskHarness();
-let app: FastifyInstance;
-
-beforeAll(() => {
-  app = buildApi({ db: harness.db, temporal: harness.env.client, logLevel: 'silent' });
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const api = useHarnessApi(harness);
 
 async function keys(prefix: string) {
   const tenant = freshTenant(prefix);
@@ -37,10 +28,7 @@ async function keys(prefix: string) {
   return { tenant, viewer, admin };
 }
 
-async function get(key: string, url: string) {
-  const response = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
-  return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
-}
+const get = (key: string, url: string) => api.call(key, 'GET', url);
 
 async function runApprovedTask(tenant: string): Promise<void> {
   const input = reconcileTask(tenant);

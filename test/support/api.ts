@@ -5,6 +5,7 @@ import { createApiKey, createTenant } from '../../api/auth/keys.js';
 import { ROLES, type Role } from '../../api/auth/roles.js';
 import { buildApi } from '../../api/server.js';
 import type { Db } from '../../infra/db/pool.js';
+import type { TaskHarness } from './harness.js';
 import { freshTenant, testDb } from './stack.js';
 
 export interface DatabaseOnlyApi {
@@ -48,4 +49,27 @@ export async function tenantWithKeys(db: Db, prefix: string): Promise<{ id: stri
   await createTenant(db, id, `${prefix} tenant`);
   const entries = await Promise.all(ROLES.map(async (role) => [role, (await createApiKey(db, { tenant: id, name: `${role}-person`, role })).key] as const));
   return { id, keys: Object.fromEntries(entries) as Record<Role, string> };
+}
+
+export interface HarnessApi {
+  /** One request with the key as bearer; the status and the JSON body. */
+  call(key: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: Record<string, unknown>): Promise<{ status: number; body: Record<string, unknown> }>;
+}
+
+/** The API over a task harness's own server and database (for routes that start or read workflows). */
+export function useHarnessApi(harness: Pick<TaskHarness, 'env' | 'db'>): HarnessApi {
+  let app: FastifyInstance | undefined;
+  beforeAll(() => {
+    app = buildApi({ db: harness.db, temporal: harness.env.client, logLevel: 'silent' });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return {
+    async call(key, method, url, payload) {
+      if (!app) throw new Error('the API is used before beforeAll ran');
+      const response = await app.inject({ method, url, payload, headers: { authorization: `Bearer ${key}` } });
+      return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
+    },
+  };
 }

@@ -1,14 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deployAgent } from '../../activities/lifecycle/deployments.js';
 import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
 import { createApiKey, createTenant } from '../../api/auth/keys.js';
-import { buildApi } from '../../api/server.js';
 import { findRepositoryEntry } from '../../core/agents/repository/index.js';
 import { approvalId, approvalWorkflowId } from '../../core/decisions/requests.js';
 import type { ThreatView } from '../../core/swarm/threat-view.js';
 import { threatWorkflowId } from '../../core/swarm/threat-view.js';
 import { approveSignal } from '../../workflows/approval/messages.js';
+import { useHarnessApi } from '../support/api.js';
 import { useTaskHarness } from '../support/harness.js';
 import { freshTenant } from '../support/stack.js';
 
@@ -18,15 +17,7 @@ import { freshTenant } from '../support/stack.js';
  * containment applied once a person approved it.
  */
 const harness = useTaskHarness();
-let app: FastifyInstance;
-
-beforeAll(() => {
-  app = buildApi({ db: harness.db, temporal: harness.env.client, logLevel: 'silent' });
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const api = useHarnessApi(harness);
 
 async function securityTenant(maxInstances: number) {
   const tenant = freshTenant('threat');
@@ -38,10 +29,7 @@ async function securityTenant(maxInstances: number) {
   return { tenant, key };
 }
 
-async function call(key: string, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) {
-  const response = await app.inject({ method, url, payload, headers: { authorization: `Bearer ${key}` } });
-  return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
-}
+const call = api.call;
 
 async function until(key: string, threatId: string, done: (view: ThreatView) => boolean, what: string): Promise<ThreatView> {
   let last: ThreatView | undefined;
