@@ -20,6 +20,8 @@ import { registerInboxPage } from './inbox/page.js';
 import { registerBudgetRoutes } from './routes/budgets.js';
 import { registerArtifactRoutes } from './routes/artifacts.js';
 import { registerThreatRoutes } from './routes/threats.js';
+import { registerToolRoutes } from './routes/tools.js';
+import { registerCapabilityRoutes } from './routes/capabilities.js';
 import { registerPheromoneRoutes } from './routes/pheromones.js';
 import { registerCostRoutes } from './routes/costs.js';
 import { registerModelRoutes } from './routes/models.js';
@@ -94,6 +96,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     registerPheromoneRoutes(scope, { db: deps.db });
     registerArtifactRoutes(scope, { db: deps.db });
     registerThreatRoutes(scope, deps);
+    registerToolRoutes(scope, { db: deps.db, temporal: deps.temporal });
+    registerCapabilityRoutes(scope, deps);
   });
   return app;
 }

@@ -35,6 +35,39 @@ export const configSchema = z.object({
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   ANTS_WORKER_LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('WARN'),
   ANTS_SANDBOX_THREADS: z.coerce.number().int().min(1).max(16).default(2),
+  /** Per-level sandbox limits over the defaults, as JSON: {"RESTRICTED": {"timeoutMs": 10000, "memoryBytes": 33554432}}. */
+  ANTS_SANDBOX_LIMITS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.partialRecord(
+        z.enum(['RESTRICTED', 'MODERATE', 'PERMISSIVE']),
+        z.object({ timeoutMs: z.number().int().positive(), memoryBytes: z.number().int().positive(), maxStackBytes: z.number().int().positive(), maxOutputBytes: z.number().int().positive() }).partial().strict(),
+      ),
+    ),
+  /** Sandbox host functions: MODERATE tools read this directory (read-only); PERMISSIVE runs get a private scratch dir under the root. */
+  ANTS_TOOLS_DATA_DIR: z.string().min(1).optional(),
+  ANTS_TOOLS_SCRATCH_ROOT: z.string().min(1).optional(),
+  /** Origins (scheme://host:port) that tools may reach even though they resolve to private or loopback addresses. */
+  ANTS_TOOLS_PRIVATE_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  /** Credentials tools may use, by name: a JSON file {"name": {"origins": [...], "header": "authorization", "value": "...", "tenants": [...]}}. */
+  ANTS_TOOL_SECRETS_FILE: z.string().min(1).optional(),
+  /** Who writes generated tools: the deterministic generator, or the model at OPENAI_BASE_URL (its code is validated the same way). */
+  ANTS_TOOL_WRITER: z.enum(['generator', 'model']).default('generator'),
+  /** The local demo payments API that `npm start` runs, so capability discovery works offline. 0 turns it off. */
+  ANTS_DEMO_API_PORT: z.coerce.number().int().min(0).max(65_535).default(4010),
+  ANTS_DEMO_API_KEY: z.string().min(16).default('demo_sk_local_payments_0001'),
   ANTS_MODELS_MAX_PER_SECOND: z.coerce.number().positive().default(50),
   /** Models a consensus round may add as voters so its pool spans enough distinct models (comma-separated ids). */
   ANTS_CONSENSUS_MODELS: z
@@ -79,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AntsConfig {
   const config = parsed.data;
   if (config.ANTS_MODEL_PROVIDER === 'openai-compatible' && !config.OPENAI_BASE_URL) {
     throw new Error('invalid configuration: ANTS_MODEL_PROVIDER=openai-compatible needs OPENAI_BASE_URL');
+  }
+  if (config.ANTS_TOOL_WRITER === 'model' && !config.OPENAI_BASE_URL) {
+    throw new Error('invalid configuration: ANTS_TOOL_WRITER=model needs OPENAI_BASE_URL (the model that writes tools)');
   }
   if (config.ANTS_EMBEDDING_PROVIDER === 'openai-compatible' && !config.ANTS_EMBEDDING_BASE_URL) {
     throw new Error('invalid configuration: ANTS_EMBEDDING_PROVIDER=openai-compatible needs ANTS_EMBEDDING_BASE_URL');

@@ -54,6 +54,10 @@ async function main(): Promise<void> {
   const apiUrl = `http://${config.ANTS_API_HOST}:${config.ANTS_API_PORT}`;
   say('');
   say(`API            ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`);
+  if (config.ANTS_DEMO_API_PORT !== 0) {
+    const demoUrl = `http://${config.ANTS_API_HOST}:${config.ANTS_DEMO_API_PORT}`;
+    say(`Demo API       ${demoUrl}   (OpenAPI: ${demoUrl}/openapi.json, key in ANTS_DEMO_API_KEY)`);
+  }
   say(`Temporal UI    ${temporal.uiUrl}`);
   say(`Temporal       ${temporal.address} (namespace ${config.TEMPORAL_NAMESPACE})`);
   say(`Dev API key    ${devKey.created ? devKey.key : `in ${devKey.file}`}  (tenant ${devKey.tenant}, role admin)`);

@@ -18,9 +18,14 @@ import type { EmbeddingService } from '../activities/memory/embeddings/service.j
 import { createModelsActivities } from '../activities/models/activities.js';
 import { playbookReasoner } from '../activities/models/playbook-reasoner.js';
 import type { Reasoner } from '../activities/models/reasoner.js';
+import { createDiscoveryActivities, createToolWriterActivities } from '../activities/capabilities/activities.js';
 import { createToolsActivities } from '../activities/tools/activities.js';
 import { loadBuiltinTool } from '../activities/tools/builtin/index.js';
+import { createToolLoader } from '../activities/tools/loader.js';
+import { createPostgresToolRegistry } from '../activities/tools/registry/postgres-registry.js';
+import { createToolRegistryActivities } from '../activities/tools/registry-activities.js';
 import { createSandbox } from '../activities/tools/sandbox/sandbox.js';
+import { privateOriginsFrom, toolsPoolSettings } from '../activities/tools/sandbox-config.js';
 import { TASK_QUEUES } from '../core/tasks/queues.js';
 import { loadConfig } from '../infra/config.js';
 import type { Db } from '../infra/db/pool.js';
@@ -48,10 +53,14 @@ export interface InProcessOptions {
  * benchmarks, where one process is easier to drive. `npm start` runs the same pools as separate processes.
  */
 export async function startInProcessPools(connection: NativeConnection, namespace: string, db: Db, options: InProcessOptions): Promise<InProcessPools> {
-  const sandbox = createSandbox({ threads: options.sandboxThreads ?? 1 });
+  const config = loadConfig();
+  const settings = await toolsPoolSettings(config);
+  const sandbox = createSandbox({ ...settings.sandbox, threads: options.sandboxThreads ?? 1 });
+  const registry = createPostgresToolRegistry(db);
+  const toolDeps = { sandbox, tools: createToolLoader({ builtin: loadBuiltinTool, registry }), registry, secretAllowed: settings.secretAllowed };
   const common = { connection, namespace };
   const snapshots = options.snapshots ?? createLocalSnapshotStore(mkdtempSync(join(tmpdir(), 'ants-snapshots-')));
-  const embeddings = options.embeddings ?? (await createConfiguredEmbeddings(loadConfig()));
+  const embeddings = options.embeddings ?? (await createConfiguredEmbeddings(config));
   const workers = await Promise.all([
     Worker.create({
       ...common,
@@ -60,9 +69,21 @@ export async function startInProcessPools(connection: NativeConnection, namespac
       activities: { ...createLoopActivities(), ...createAuditActivities({ db }), ...createDecisionsActivities({ db, modelEndpoint: options.modelEndpoint }) },
     }),
     Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: { ...createMemoryActivities({ db, embeddings }), ...memoryPoolLifecycleActivities(db), ...memoryPoolSwarmActivities(db) } }),
-    Worker.create({ ...common, taskQueue: TASK_QUEUES.models, activities: createModelsActivities({ reasoner: options.reasoner ?? playbookReasoner, heartbeatIntervalMs: 200 }) }),
-    Worker.create({ ...common, taskQueue: TASK_QUEUES.tools, activities: createToolsActivities({ sandbox, loadTool: loadBuiltinTool }) }),
-    Worker.create({ ...common, taskQueue: TASK_QUEUES.integrations, activities: { ...createIntegrationsActivities({ db }), ...integrationsPoolLifecycleActivities({ db, snapshots, temporal: options.temporalClient }) } }),
+    Worker.create({
+      ...common,
+      taskQueue: TASK_QUEUES.models,
+      activities: { ...createModelsActivities({ reasoner: options.reasoner ?? playbookReasoner, heartbeatIntervalMs: 200 }), ...createToolWriterActivities({}) },
+    }),
+    Worker.create({ ...common, taskQueue: TASK_QUEUES.tools, activities: { ...createToolsActivities(toolDeps), ...createToolRegistryActivities(toolDeps) } }),
+    Worker.create({
+      ...common,
+      taskQueue: TASK_QUEUES.integrations,
+      activities: {
+        ...createIntegrationsActivities({ db }),
+        ...integrationsPoolLifecycleActivities({ db, snapshots, temporal: options.temporalClient }),
+        ...createDiscoveryActivities({ privateOrigins: privateOriginsFrom(config) }),
+      },
+    }),
   ]);
   const running = workers.map((w) => w.run());
   return {

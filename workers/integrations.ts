@@ -1,5 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
+import { createDiscoveryActivities } from '../activities/capabilities/activities.js';
 import { createIntegrationsActivities } from '../activities/integrations/activities.js';
+import { privateOriginsFrom } from '../activities/tools/sandbox-config.js';
 import { integrationsPoolLifecycleActivities, localSnapshots } from '../activities/lifecycle/index.js';
 import { exitOnFailure, runPool } from './bootstrap.js';
 
@@ -13,7 +15,11 @@ exitOnFailure(
     const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     return {
-      activities: { ...createIntegrationsActivities({ db: db() }), ...integrationsPoolLifecycleActivities({ db: db(), snapshots: localSnapshots(config), temporal }) },
+      activities: {
+        ...createIntegrationsActivities({ db: db() }),
+        ...integrationsPoolLifecycleActivities({ db: db(), snapshots: localSnapshots(config), temporal }),
+        ...createDiscoveryActivities({ privateOrigins: privateOriginsFrom(config) }),
+      },
       close: () => connection.close(),
     };
   }),

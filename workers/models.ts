@@ -1,3 +1,5 @@
+import { createToolWriterActivities } from '../activities/capabilities/activities.js';
+import { toolWritingModel } from '../activities/capabilities/select.js';
 import { createModelsActivities } from '../activities/models/activities.js';
 import { createReasoner } from '../activities/models/select.js';
 import { exitOnFailure, runPool } from './bootstrap.js';
@@ -9,7 +11,10 @@ import { exitOnFailure, runPool } from './bootstrap.js';
 exitOnFailure(
   'models',
   runPool('models', async ({ config, db }) => ({
-    activities: createModelsActivities({ reasoner: createReasoner(config, config.ANTS_MODEL_PROVIDER === 'router' ? db : undefined) }),
+    activities: {
+      ...createModelsActivities({ reasoner: createReasoner(config, config.ANTS_MODEL_PROVIDER === 'router' ? db : undefined) }),
+      ...createToolWriterActivities({ model: toolWritingModel(config) }),
+    },
     maxTaskQueueActivitiesPerSecond: config.ANTS_MODELS_MAX_PER_SECOND,
   })),
 );

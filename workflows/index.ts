@@ -8,3 +8,5 @@ export { threatResponseWorkflow } from './threat/workflow.js';
 export { agentWorkflow } from './agent/workflow.js';
 export { agentActivationWorkflow } from './agent/activation.js';
 export { memoryUpkeepWorkflow } from './memory/workflow.js';
+export { capabilityWorkflow } from './capability/workflow.js';
+export { toolRunWorkflow } from './tools/workflow.js';

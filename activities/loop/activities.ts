@@ -33,6 +33,7 @@ export function createLoopActivities() {
         policyRequiresApproval: spec.requiresApproval,
         procedure: spec.playbook.procedure,
         tools: spec.playbook.steps.map((s) => s.tool),
+        capabilities: spec.capabilities?.(parsed.data) ?? [],
       };
     },
 

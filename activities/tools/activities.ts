@@ -1,52 +1,66 @@
 import { Context } from '@temporalio/activity';
-import type { JsonValue } from '../../core/tasks/json.js';
+import { whileHeartbeating } from '../heartbeat.js';
+import { readPath, type JsonObject } from '../../core/tasks/json.js';
 import type { ExecuteRequest } from '../../core/tasks/steps.js';
-import type { ToolRunResult } from '../../core/tasks/task.js';
-import type { SandboxRequest, SandboxResult } from './sandbox/types.js';
-
-export interface ToolSource {
-  name: string;
-  version: string;
-  code: string;
-}
+import type { ToolCall, ToolRunResult } from '../../core/tasks/task.js';
+import type { ToolLoader } from './loader.js';
+import type { ToolRegistry } from './registry/ports.js';
+import { runTool, type SandboxRunner, type SecretPolicy } from './run-tool.js';
 
 export interface ToolsDeps {
-  sandbox: { run(request: SandboxRequest): Promise<SandboxResult> };
-  loadTool(name: string): Promise<ToolSource | undefined>;
+  sandbox: SandboxRunner;
+  tools: ToolLoader;
+  /** Where registry tools' runs are recorded (their stats and promotion); absent: built-in tools only. */
+  registry?: ToolRegistry;
+  /** Which credentials a tenant's tools may use; none when absent. */
+  secretAllowed?: SecretPolicy;
   heartbeatIntervalMs?: number;
 }
 
+const NO_SECRETS: SecretPolicy = () => false;
+
+/** The step's input with the fields it takes from the previous step's output filled in. */
+function inputFor(step: ToolCall, previous: ToolRunResult | undefined): JsonObject {
+  if (!step.fromPrevious) return step.input;
+  const input: JsonObject = { ...step.input };
+  for (const [field, path] of Object.entries(step.fromPrevious)) {
+    const value = readPath(previous?.output ?? null, path);
+    if (value !== undefined) input[field] = value;
+  }
+  return input;
+}
+
 /**
- * Execute: runs each tool call of the plan in the sandbox, in order. Tool code only computes (no host effects),
- * so re-running a step after a crash is harmless; a failing tool is reported, not thrown, so Verify can send the
- * task back to Reason with the reason.
+ * Execute: runs each tool call of the plan in the sandbox, in order. Tool code has no effects ANTS must undo (tools
+ * read through their allow-listed hosts; effects wait for approval), so re-running a step after a crash is harmless,
+ * and each registry tool's run is recorded once under `task:<id>:<attempt>:<step>`. A failing tool is reported, not
+ * thrown, so Verify can send the task back to Reason with the reason.
  */
-export function createToolsActivities({ sandbox, loadTool, heartbeatIntervalMs = 2000 }: ToolsDeps) {
+export function createToolsActivities({ sandbox, tools, registry, secretAllowed = NO_SECRETS, heartbeatIntervalMs = 2000 }: ToolsDeps) {
   return {
-    async executePlan({ steps }: ExecuteRequest): Promise<ToolRunResult[]> {
+    async executePlan({ task, attempt, steps }: ExecuteRequest): Promise<ToolRunResult[]> {
       const context = Context.current();
-      const beat = setInterval(() => context.heartbeat(), heartbeatIntervalMs);
-      try {
+      return whileHeartbeating(async () => {
         const results: ToolRunResult[] = [];
-        for (const step of steps) {
+        for (const [index, step] of steps.entries()) {
           context.heartbeat({ tool: step.tool });
-          const tool = await loadTool(step.tool);
-          if (!tool) {
-            results.push({ tool: step.tool, ok: false, output: null, error: `unknown tool "${step.tool}"`, durationMs: 0 });
+          const lookup = await tools.load(task.tenant, step.tool);
+          if (!lookup.found) {
+            results.push({ tool: step.tool, ok: false, output: null, error: lookup.reason, durationMs: 0 });
             break;
           }
-          const run = await sandbox.run({ code: tool.code, input: step.input, level: 'RESTRICTED' });
-          if (run.ok) {
-            results.push({ tool: step.tool, ok: true, output: run.output as JsonValue, durationMs: Math.round(run.durationMs) });
-          } else {
-            results.push({ tool: step.tool, ok: false, output: null, error: `${run.error.code}: ${run.error.message}`, durationMs: Math.round(run.durationMs) });
-            break;
+          const { tool } = lookup;
+          const outcome = await runTool(sandbox, tool, inputFor(step, results.at(-1)), task.tenant, secretAllowed);
+          if (tool.registered && registry) {
+            const error = outcome.ok ? undefined : outcome.error;
+            const runId = `task:${task.taskId}:${attempt}:${index}`;
+            await registry.recordRun(task.tenant, { runId, toolId: tool.ref, ok: outcome.ok, durationMs: outcome.durationMs, ...(error ? { error } : {}) });
           }
+          results.push(outcome.ok ? { tool: tool.ref, ok: true, output: outcome.output, durationMs: outcome.durationMs } : { tool: tool.ref, ok: false, output: null, error: outcome.error, durationMs: outcome.durationMs });
+          if (!outcome.ok) break;
         }
         return results;
-      } finally {
-        clearInterval(beat);
-      }
+      }, heartbeatIntervalMs);
     },
   };
 }

@@ -4,6 +4,7 @@ import { errorResponse } from '../errors.js';
 import * as agentSchemas from '../agents/schemas.js';
 import { artifact, artifactList, artifactParams, artifactQuery, artifactSubmission, artifactWithEvents, pheromone, pheromoneDeposit, pheromoneList, pheromoneQuery } from '../swarm-schemas.js';
 import { backlogView, swarmMetricsQuery, swarmMetricsView } from '../metrics-schemas.js';
+import * as toolSchemas from '../tool-schemas.js';
 import { threatAccepted, threatAlert, threatParams, threatViewSchema } from '../threat-schemas.js';
 import { forgetMemoryBody, memoryForgotten, memorySearchQuery, memorySearchResults } from '../memory-schemas.js';
 import {
@@ -328,6 +329,103 @@ export const ROUTES = {
     permission: 'view',
     params: threatParams,
     responses: { 200: { description: 'The response', schema: threatViewSchema }, ...AUTH_ERRORS, 404: error('No such threat for this key’s tenant') },
+  },
+  registerTool: {
+    operationId: 'registerTool',
+    method: 'POST',
+    url: '/v1/tools',
+    summary: "Register tool code for this key's tenant: validated (syntax and safety rules, each refusal naming its rule and location), stored as a new version in status testing. The same definition again is the existing version.",
+    permission: 'submit',
+    body: toolSchemas.toolDraftSchema,
+    responses: {
+      201: { description: 'Registered as a new version', schema: toolSchemas.toolRegistered },
+      200: { description: 'This definition was registered before: that version', schema: toolSchemas.toolRegistered },
+      400: error('Invalid fields, or code that fails validation (rule and line:column in the message)'),
+      409: error('The name belongs to a built-in tool'),
+      ...AUTH_ERRORS,
+    },
+  },
+  listTools: {
+    operationId: 'listTools',
+    method: 'GET',
+    url: '/v1/tools',
+    summary: "Search this key's tenant's tools by name, API, creator, status or sandbox level, sorted by usage, success or recency.",
+    permission: 'view',
+    query: toolSchemas.toolQuery,
+    responses: { 200: { description: 'Matching tools (without code)', schema: toolSchemas.toolList }, 400: error('An invalid filter'), ...AUTH_ERRORS },
+  },
+  getTool: {
+    operationId: 'getTool',
+    method: 'GET',
+    url: '/v1/tools/:id',
+    summary: 'One tool with its code: an exact id <name>@<version>, or a name (its current version).',
+    permission: 'view',
+    params: toolSchemas.toolParams,
+    responses: { 200: { description: 'The tool', schema: toolSchemas.toolWithCode }, ...AUTH_ERRORS, 404: error('No such tool for this key’s tenant') },
+  },
+  executeTool: {
+    operationId: 'executeTool',
+    method: 'POST',
+    url: '/v1/tools/:id/execute',
+    summary: 'Run a registered tool in the sandbox (tools pool) with an input checked against its schema; the run counts in its stats and may promote it. A deprecated tool runs its replacement.',
+    permission: 'submit',
+    params: toolSchemas.toolParams,
+    body: toolSchemas.toolExecution,
+    responses: {
+      200: { description: 'The run: its output, or the error the tool or sandbox reported', schema: toolSchemas.toolRunOutcome },
+      400: error('An invalid body'),
+      ...AUTH_ERRORS,
+      404: error('No such tool, or a deprecated one without a replacement'),
+      503: error('Temporal is unreachable'),
+    },
+  },
+  toolStats: {
+    operationId: 'getToolStats',
+    method: 'GET',
+    url: '/v1/tools/:id/stats',
+    summary: 'How a tool has done: runs, success rate (moving average), average time, last use, and how far it is from promotion.',
+    permission: 'view',
+    params: toolSchemas.toolParams,
+    responses: { 200: { description: 'The stats', schema: toolSchemas.toolStatsView }, ...AUTH_ERRORS, 404: error('No such tool for this key’s tenant') },
+  },
+  deprecateTool: {
+    operationId: 'deprecateTool',
+    method: 'POST',
+    url: '/v1/tools/:id/deprecate',
+    summary: 'Deprecate a tool version, pointing its callers at a replacement (admin).',
+    permission: 'administer',
+    params: toolSchemas.toolParams,
+    body: toolSchemas.toolDeprecation,
+    responses: {
+      200: { description: 'The deprecated tool', schema: toolSchemas.toolSummary },
+      400: error('An invalid replacement id'),
+      ...AUTH_ERRORS,
+      404: error('No such tool for this key’s tenant'),
+      409: error('The replacement is missing, deprecated itself, or the tool itself'),
+    },
+  },
+  requestCapability: {
+    operationId: 'requestCapability',
+    method: 'POST',
+    url: '/v1/capabilities',
+    summary: 'Ask the meta-agent for tools for an API (an OpenAPI 3 / Swagger 2 document, or a base URL to probe): discovered, generated, verified in the sandbox and registered. Requests for the same API join one build.',
+    permission: 'submit',
+    body: toolSchemas.capabilityRequestSchema,
+    responses: {
+      202: { description: 'Building (or joined the build already under way)', schema: toolSchemas.capabilityAccepted },
+      400: error('An invalid request'),
+      ...AUTH_ERRORS,
+      503: error('Temporal is unreachable'),
+    },
+  },
+  getCapability: {
+    operationId: 'getCapability',
+    method: 'GET',
+    url: '/v1/capabilities/:id',
+    summary: 'A capability build: discovery, the tools registered per operation, failures and the time to usable tools.',
+    permission: 'view',
+    params: toolSchemas.capabilityParams,
+    responses: { 200: { description: 'The build', schema: toolSchemas.capabilityView }, ...AUTH_ERRORS, 404: error('No such capability for this key’s tenant') },
   },
   swarmMetrics: {
     operationId: 'getSwarmMetrics',

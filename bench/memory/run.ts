@@ -13,7 +13,8 @@ import { createDb, type Db } from '../../infra/db/pool.js';
 import { freePort } from '../../scripts/stack/ports.js';
 import { startEmbeddedPostgres } from '../../scripts/stack/postgres.js';
 import { readToolchain } from '../../scripts/stack/toolchain.js';
-import { clusteredVectors, insertSynthetic, seededRandom, SYNTHETIC_MODEL } from './synthetic.js';
+import { seededRandom } from '../../core/random.js';
+import { clusteredVectors, insertSynthetic, SYNTHETIC_MODEL } from './synthetic.js';
 
 /*
  * Vector memory on the bundled PostgreSQL + pgvector: N vectors spread over T tenants; top-10 latency and recall@10

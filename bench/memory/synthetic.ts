@@ -1,20 +1,11 @@
 import type pg from 'pg';
+import { seededRandom } from '../../core/random.js';
 
 /**
  * Synthetic memory for recall tests and the benchmark: unit vectors drawn around a few hundred cluster centres
  * (real sentence embeddings cluster by topic; uniform random vectors would make every index look bad and every
  * neighbour meaningless). Seeded, so every run compares the same data.
  */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   const u = Math.max(random(), 1e-12);

@@ -5,7 +5,7 @@ import { createPostgresSwarmState } from '../../activities/swarm/postgres-state.
 import type { SwarmState } from '../../activities/swarm/ports.js';
 import { gini, percentile } from '../../core/swarm/metrics.js';
 import type { Db } from '../../infra/db/pool.js';
-import { seededRandom } from '../memory/synthetic.js';
+import { seededRandom } from '../../core/random.js';
 import { argument, startBenchStack } from '../support/stack.js';
 
 /*

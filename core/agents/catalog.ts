@@ -21,6 +21,24 @@ function asObject(value: JsonValue | undefined): JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
 
+/** Gross, not net: a +5 000 and a −5 000 adjustment are 10 000 of ledger movement, not nothing. */
+function reconciliationImpact(outputs: readonly ToolRunResult[]): Impact {
+  const total = asList(readPath(finalOutput(outputs), 'adjustments')).reduce<number>((sum, entry) => sum + Math.abs(Number(asObject(entry).amount ?? 0)), 0);
+  if (total >= 10_000) return 'critical';
+  if (total >= 1_000) return 'high';
+  return total > 0 ? 'medium' : 'low';
+}
+
+function ledgerAdjustments(outputs: readonly ToolRunResult[]): ProposedEffect[] {
+  return asList(readPath(finalOutput(outputs), 'adjustments')).map((entry) => {
+    const adjustment = asObject(entry);
+    return { key: `ledger.adjustment:${String(adjustment.invoiceId)}:${String(adjustment.paymentId)}`, kind: 'ledger.adjustment', payload: adjustment };
+  });
+}
+
+// A failed verification usually means rounding or bank fees: widen the tolerance step by step.
+const WIDENING_TOLERANCE = [{ amountTolerance: 1 }, { amountTolerance: 5 }];
+
 const reconcilePayments: TaskTypeSpec = {
   taskType: 'reconcile_payments',
   description: 'Match invoices against received payments and propose ledger adjustments for small differences.',
@@ -32,23 +50,50 @@ const reconcilePayments: TaskTypeSpec = {
     version: 1,
     baseConfidence: 0.9,
     steps: [{ tool: 'finance.match_transactions', inputFrom: { invoices: 'invoices', payments: 'payments' }, params: { amountTolerance: 0 } }],
-    // A failed verification usually means rounding or bank fees: widen the tolerance step by step.
-    retryParams: [{ amountTolerance: 1 }, { amountTolerance: 5 }],
+    retryParams: WIDENING_TOLERANCE,
   },
   acceptance: [{ path: 'unmatchedInvoices', check: 'maxItems', value: 0 }],
   requiresApproval: false,
-  impact(outputs: readonly ToolRunResult[]): Impact {
-    // Gross, not net: a +5 000 and a −5 000 adjustment are 10 000 of ledger movement, not nothing.
-    const total = asList(readPath(finalOutput(outputs), 'adjustments')).reduce<number>((sum, entry) => sum + Math.abs(Number(asObject(entry).amount ?? 0)), 0);
-    if (total >= 10_000) return 'critical';
-    if (total >= 1_000) return 'high';
-    return total > 0 ? 'medium' : 'low';
+  impact: reconciliationImpact,
+  effects: ledgerAdjustments,
+};
+
+const chargesApi = z
+  .object({
+    specUrl: z.string().url().max(2000),
+    /** The API's operation that lists charges (cursor-paginated). */
+    operation: z.string().min(1).max(200).default('listCharges'),
+    /** The credential the tools pool adds to the API's requests (its name, never its value). */
+    secret: z.string().regex(/^[a-z][a-z0-9_.-]{0,99}$/).optional(),
+  })
+  .strict();
+
+/**
+ * The payments come from a payment provider's API rather than the submission: the agent needs a tool for the
+ * provider's "list charges" operation, and asks the meta-agent for it when the tenant has none yet.
+ */
+const reconcileCharges: TaskTypeSpec = {
+  taskType: 'reconcile_charges',
+  description: "Fetch the payment provider's charges through its API and match them against invoices, proposing ledger adjustments.",
+  input: z.object({ invoices: z.array(ledgerLine).min(1).max(10_000), chargesApi }).strict() as z.ZodType<JsonObject>,
+  playbook: {
+    procedure: 'fetch-charges-then-match',
+    version: 1,
+    baseConfidence: 0.88,
+    steps: [
+      { tool: '@charges', inputFrom: {}, params: { all: true, limit: 100 } },
+      { tool: 'finance.charges_to_payments', inputFrom: {}, fromPrevious: { charges: 'data' }, params: {} },
+      { tool: 'finance.match_transactions', inputFrom: { invoices: 'invoices' }, fromPrevious: { payments: 'payments' }, params: { amountTolerance: 0 } },
+    ],
+    retryParams: WIDENING_TOLERANCE,
   },
-  effects(outputs: readonly ToolRunResult[]): ProposedEffect[] {
-    return asList(readPath(finalOutput(outputs), 'adjustments')).map((entry) => {
-      const adjustment = asObject(entry);
-      return { key: `ledger.adjustment:${String(adjustment.invoiceId)}:${String(adjustment.paymentId)}`, kind: 'ledger.adjustment', payload: adjustment };
-    });
+  acceptance: [{ path: 'unmatchedInvoices', check: 'maxItems', value: 0 }],
+  requiresApproval: false,
+  impact: reconciliationImpact,
+  effects: ledgerAdjustments,
+  capabilities(input) {
+    const api = chargesApi.parse(input.chargesApi);
+    return [{ alias: 'charges', source: { specUrl: api.specUrl }, operation: api.operation, ...(api.secret ? { secret: api.secret } : {}) }];
   },
 };
 
@@ -137,7 +182,7 @@ const triageAlert: TaskTypeSpec = {
 };
 
 export const AGENT_CATALOG: readonly AgentTypeSpec[] = [
-  { agentType: 'finance.reconciliation', name: 'Reconciliation agent', department: 'finance', capabilities: ['reconciliation', 'matching'], taskTypes: [reconcilePayments] },
+  { agentType: 'finance.reconciliation', name: 'Reconciliation agent', department: 'finance', capabilities: ['reconciliation', 'matching'], taskTypes: [reconcilePayments, reconcileCharges] },
   { agentType: 'hr.onboarding', name: 'Onboarding agent', department: 'hr', capabilities: ['onboarding', 'provisioning'], taskTypes: [onboardEmployee] },
   { agentType: 'selfops.secops', name: 'Security operations agent', department: 'it', capabilities: ['triage', 'incident_response'], taskTypes: [triageAlert] },
 ];

@@ -26,7 +26,10 @@ export function planFromPlaybook(spec: TaskTypeSpec, input: JsonObject, attempt:
       const value = input[taskField];
       if (value !== undefined) fromTask[toolField] = value;
     }
-    return { tool: step.tool, input: { ...fromTask, ...step.params, ...retryParams } };
+    // A retry changes the parameters a step declares (a tolerance), never adds parameters to steps that lack them.
+    const retried = Object.fromEntries(Object.entries(retryParams).filter(([key]) => key in step.params));
+    const toolInput = { ...fromTask, ...step.params, ...retried };
+    return step.fromPrevious ? { tool: step.tool, input: toolInput, fromPrevious: step.fromPrevious } : { tool: step.tool, input: toolInput };
   });
   const changed = Object.keys(retryParams).length > 0 ? ` with ${JSON.stringify(retryParams)} after a failed verification` : '';
   return {

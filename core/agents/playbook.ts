@@ -1,4 +1,5 @@
 import type { AcceptanceRule } from '../tasks/acceptance.js';
+import type { CapabilityNeed } from '../tools/capability.js';
 import type { JsonObject, JsonValue } from '../tasks/json.js';
 import type { Impact, ProposedEffect, ToolRunResult } from '../tasks/task.js';
 import type { z } from 'zod';
@@ -8,6 +9,8 @@ export interface PlaybookStep {
   tool: string;
   /** Tool input field ← task input field. */
   inputFrom: Record<string, string>;
+  /** Tool input field ← path in the previous step's output (chains a fetch into a computation). */
+  fromPrevious?: Record<string, string>;
   params: JsonObject;
 }
 
@@ -20,7 +23,7 @@ export interface Playbook {
   version: number;
   baseConfidence: number;
   steps: PlaybookStep[];
-  /** Parameters merged into every step on attempt 2, 3, … (index 0 = attempt 2). The last entry repeats. */
+  /** Parameters changed on attempt 2, 3, … (index 0 = attempt 2) in the steps that declare them. The last entry repeats. */
   retryParams: JsonObject[];
 }
 
@@ -35,6 +38,11 @@ export interface TaskTypeSpec {
   /** The tool whose output Verify checks and effects are derived from (the last step's, by convention). */
   impact(outputs: readonly ToolRunResult[]): Impact;
   effects(outputs: readonly ToolRunResult[]): ProposedEffect[];
+  /**
+   * Operations of outside APIs the playbook calls through `@alias` steps. The tools may not exist yet: the task then
+   * asks the meta-agent for them (capabilityWorkflow) and waits.
+   */
+  capabilities?(input: JsonObject): CapabilityNeed[];
 }
 
 export interface AgentTypeSpec {

@@ -1,4 +1,5 @@
 import { clampStrength } from './pheromones.js';
+import { fnv1a } from '../hash.js';
 
 /*
  * The task marketplace's bid scoring (whitepaper §5.B: capability match, current load, historical success with similar
@@ -99,14 +100,4 @@ export function rankBids(required: readonly string[], inputs: readonly BidInput[
         (spread.get(a.agentId) ?? 0) - (spread.get(b.agentId) ?? 0) ||
         a.agentId.localeCompare(b.agentId),
     );
-}
-
-/** 32-bit FNV-1a: a fast, well-spread hash of a short string. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i += 1) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

@@ -1,4 +1,5 @@
 import type { ModelConstraints } from '../routing/router.js';
+import type { CapabilityNeed } from '../tools/capability.js';
 import type { AcceptanceRule } from './acceptance.js';
 import type { JsonObject } from './json.js';
 import type { Decision, Impact, Plan, ProposedEffect, TaskWorkflowInput, ToolCall, ToolRunResult } from './task.js';
@@ -20,6 +21,8 @@ export interface PerceivedTask {
   policyRequiresApproval: boolean;
   procedure: string;
   tools: string[];
+  /** Outside APIs' operations the playbook calls through `@alias` steps (their tools may need building first). */
+  capabilities: CapabilityNeed[];
 }
 
 export interface EpisodeSummary {

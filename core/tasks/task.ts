@@ -5,7 +5,7 @@ import type { TaskReview } from './review.js';
 import type { JsonObject, JsonValue } from './json.js';
 
 /** Where a task is in its loop; shown by the `status` query and the Temporal UI's current details. */
-export const TASK_STEPS = ['perceive', 'session', 'award', 'retrieve', 'reason', 'execute', 'verify', 'review', 'awaiting_approval', 'commit', 'learn', 'done'] as const;
+export const TASK_STEPS = ['perceive', 'session', 'capabilities', 'award', 'retrieve', 'reason', 'execute', 'verify', 'review', 'awaiting_approval', 'commit', 'learn', 'done'] as const;
 export type TaskStep = (typeof TASK_STEPS)[number];
 
 /** The value of the `AntsStatus` search attribute. */
@@ -41,6 +41,8 @@ export interface TaskWorkflowInput {
 export interface ToolCall {
   tool: string;
   input: JsonObject;
+  /** Tool input field ← path in the previous step's output, filled in when the step runs (e.g. `payments` ← `data`). */
+  fromPrevious?: Record<string, string>;
 }
 
 export interface Plan {

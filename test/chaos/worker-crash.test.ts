@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, createTenant } from '../../api/auth/keys.js';
+import { apiNameFrom } from '../../core/tools/discovered-api.js';
 import type { Db } from '../../infra/db/pool.js';
 import { chatCompletion, reconciliationPlan, startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai.js';
 import { startProcessStack, waitFor, type ProcessStack } from '../support/process-stack.js';
@@ -98,5 +99,47 @@ describe('crash safety', () => {
     expect(procedures.rows).toEqual([{ uses: 1, successes: 1 }]);
     const audit = await db.query<{ kind: string }>('select kind from audit_log where tenant_id = $1 order by id', [tenant]);
     expect(audit.rows.map((r) => r.kind)).toEqual(['task.accepted', 'approval.requested', 'approval.decided', 'task.completed']);
+  });
+
+  it('builds a capability once when the tools worker is SIGKILLed while it registers the tools', async () => {
+    const tenant = freshTenant('chaos-cap');
+    await createTenant(db, tenant, 'Chaos capabilities');
+    const { key } = await createApiKey(db, { tenant, name: 'builder', role: 'operator' });
+    const call = async (path: string, body?: unknown) => {
+      const response = await fetch(`${stack.apiUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const document = (await (await fetch(`${stack.demoUrl}/openapi.json`)).json()) as { info: { title: string } };
+    const held = `${apiNameFrom(document.info.title)}.listCharges`;
+
+    // This test holds the lock that registering `held` takes, so the tools worker is stuck inside registerTool.
+    const blocker = await db.connect();
+    const readyBefore = stack.supervisor.restarts('tools');
+    try {
+      await blocker.query(`select pg_advisory_lock(hashtextextended($1, 7))`, [`tools:${tenant}:${held}`]);
+      const accepted = await call('/v1/capabilities', { api: { specUrl: `${stack.demoUrl}/openapi.json` }, operations: ['listCharges', 'getCharge', 'listCustomers'], secret: 'payments-demo' });
+      const waitingRegistration = async () =>
+        ((await db.query("select 1 from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory' and query like '%pg_advisory_xact_lock%'")).rowCount ?? 0) > 0;
+      await waitFor(waitingRegistration, 60_000, 'the registration to wait on the held lock');
+      const deadPid = kill('tools');
+      await waitFor(() => stack.supervisor.restarts('tools') === readyBefore + 1 && stack.supervisor.pid('tools') !== deadPid, 30_000, 'the tools worker to restart');
+      await blocker.query(`select pg_advisory_unlock(hashtextextended($1, 7))`, [`tools:${tenant}:${held}`]);
+
+      let view: Record<string, unknown> = {};
+      await waitFor(async () => {
+        view = await call(`/v1/capabilities/${String(accepted.capabilityId)}`);
+        return view.status === 'ready' && typeof view.readyAt === 'string';
+      }, 90_000, 'the capability to be ready');
+      expect(Object.keys(view.tools as object).sort()).toEqual(['getCharge', 'listCharges', 'listCustomers']);
+    } finally {
+      blocker.release();
+    }
+    // Exactly one version of each tool, whatever was retried after the kill.
+    const tools = await db.query<{ id: string }>('select id from tools where tenant_id = $1 order by id', [tenant]);
+    expect(tools.rows.map((r) => r.id.replace(/^.*\./, ''))).toEqual(['getCharge@1', 'listCharges@1', 'listCustomers@1']);
   });
 });

@@ -27,6 +27,7 @@ interface Ports {
   ui: number;
   postgres: number;
   api: number;
+  demo: number;
 }
 
 interface RunningStack {
@@ -45,6 +46,7 @@ function startStack(ports: Ports): RunningStack {
     TEMPORAL_UI_PORT: String(ports.ui),
     ANTS_PG_PORT: String(ports.postgres),
     ANTS_API_PORT: String(ports.api),
+    ANTS_DEMO_API_PORT: String(ports.demo),
     ANTS_API_HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
   };
@@ -91,7 +93,7 @@ afterAll(async () => {
 
 describe('npm start', () => {
   it('runs the whole service on its embedded default, keeps tasks across a restart, and stops cleanly on Ctrl-C', async () => {
-    const ports: Ports = { temporal: await freePort(), ui: await freePort(), postgres: await freePort(), api: await freePort() };
+    const ports: Ports = { temporal: await freePort(), ui: await freePort(), postgres: await freePort(), api: await freePort(), demo: await freePort() };
     const api = `http://127.0.0.1:${ports.api}`;
 
     const first = startStack(ports);
@@ -104,6 +106,9 @@ describe('npm start', () => {
     const key = readFileSync(join(home, 'dev-api-key'), 'utf8').trim();
     expect(printed).toContain(`Dev API key    ${key}`);
     expect((await fetch(`http://127.0.0.1:${ports.ui}/`)).ok).toBe(true);
+    // The demo payments API comes up with the stack, so capabilities can be built offline.
+    expect(printed).toContain(`Demo API       http://127.0.0.1:${ports.demo}`);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${ports.demo}/openapi.json`).catch(() => undefined))?.ok === true, 60_000, 'the demo API to serve its document');
 
     const submitted = await fetch(`${api}/v1/tasks`, {
       method: 'POST',

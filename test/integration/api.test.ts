@@ -348,6 +348,8 @@ describe('service routes', () => {
       '/v1/artifacts',
       '/v1/artifacts/{id}',
       '/v1/budgets',
+      '/v1/capabilities',
+      '/v1/capabilities/{id}',
       '/v1/consensus',
       '/v1/consensus/{id}',
       '/v1/costs',
@@ -366,6 +368,11 @@ describe('service routes', () => {
       '/v1/tasks/{id}/approval',
       '/v1/threats',
       '/v1/threats/{id}',
+      '/v1/tools',
+      '/v1/tools/{id}',
+      '/v1/tools/{id}/deprecate',
+      '/v1/tools/{id}/execute',
+      '/v1/tools/{id}/stats',
     ]);
     expect(document.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
 

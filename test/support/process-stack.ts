@@ -9,6 +9,8 @@ import { freePort } from './stack.js';
 
 export interface ProcessStack {
   apiUrl: string;
+  /** The demo payments API the stack runs (its origin is one tools may reach). */
+  demoUrl: string;
   temporal: DevServer;
   supervisor: Supervisor;
   /** Lines each service printed, for assertions and for a readable failure. */
@@ -31,6 +33,7 @@ export async function startProcessStack(extraEnv: NodeJS.ProcessEnv = {}): Promi
     logFile: join(dir, 'temporal.log'),
   });
   const apiPort = await freePort();
+  const demoPort = await freePort();
   const output = new Map<string, string[]>();
   const supervisor = new Supervisor({
     initialBackoffMs: 200,
@@ -46,6 +49,8 @@ export async function startProcessStack(extraEnv: NodeJS.ProcessEnv = {}): Promi
     TEMPORAL_ADDRESS: temporal.address,
     ANTS_API_PORT: String(apiPort),
     ANTS_API_HOST: '127.0.0.1',
+    // The demo payments API on a port of its own, so parallel stacks never fight over its default.
+    ANTS_DEMO_API_PORT: String(demoPort),
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
@@ -55,6 +60,7 @@ export async function startProcessStack(extraEnv: NodeJS.ProcessEnv = {}): Promi
   await waitFor(async () => ['workflows', 'memory', 'models', 'tools', 'integrations'].every((pool) => (output.get(pool) ?? []).some((l) => l.includes('polling task queue'))), 90_000, 'every pool to poll');
   return {
     apiUrl,
+    demoUrl: `http://127.0.0.1:${demoPort}`,
     temporal,
     supervisor,
     output,

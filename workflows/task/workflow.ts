@@ -40,6 +40,8 @@ import { askForTask } from '../approval/task-request.js';
 import { useMarketplace } from './marketplace.js';
 import { peerReview } from './review.js';
 import { useSession } from './session.js';
+import { useCapabilities } from './capabilities.js';
+import { bindCapabilities } from '../../core/tools/capability.js';
 import { statusQuery } from './messages.js';
 import { searchAttributesFor, statusAttribute } from './search-attributes.js';
 
@@ -58,8 +60,9 @@ const decisions = proxyLocalActivities<DecisionsActivities>(DECISION_STEP);
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult> {
   const marketplace = useMarketplace(input, new Date(workflowInfo().startTime).toISOString());
   const session = useSession(input);
+  const capabilities = useCapabilities(input);
   try {
-    return await runTask(input, marketplace, session);
+    return await runTask(input, marketplace, session, capabilities);
   } catch (error) {
     // Whatever ended the task early, the agent's slot goes back and the next task of its session gets its turn.
     await marketplace.release(false);
@@ -68,7 +71,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskResult
   }
 }
 
-async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof useMarketplace>, session: ReturnType<typeof useSession>): Promise<TaskResult> {
+async function runTask(
+  input: TaskWorkflowInput,
+  marketplace: ReturnType<typeof useMarketplace>,
+  session: ReturnType<typeof useSession>,
+  capabilities: ReturnType<typeof useCapabilities>,
+): Promise<TaskResult> {
   const workflowId = workflowInfo().workflowId;
   const task: TaskRef = { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, taskType: input.taskType };
   const view: TaskStatusView = { ...task, status: 'RUNNING', step: 'perceive', attempt: 0 };
@@ -117,6 +125,16 @@ async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof 
     await session.waitForTurn();
   }
 
+  let bindings: Record<string, string> = {};
+  // Runs recorded before tasks could need capabilities have none in their Perceive result.
+  const needs = perceived.capabilities ?? [];
+  if (needs.length > 0) {
+    // Tools this task's playbook needs from outside APIs: built by the meta-agent if the tenant
+    // lacks them — before an agent's slot is taken, so no agent idles while tools are being built.
+    moveTo('capabilities');
+    bindings = await capabilities.acquire(needs);
+  }
+
   moveTo('award');
   const award = await marketplace.take();
   if (award) view.agentId = award.agentId;
@@ -132,9 +150,12 @@ async function runTask(input: TaskWorkflowInput, marketplace: ReturnType<typeof 
   let feedback: string[] = [];
   for (view.attempt = 1; view.attempt <= input.maxAttempts; view.attempt += 1) {
     moveTo('reason');
-    plan = await models.reasonPlan.executeWithOptions({ ...MODELS_STEP, summary: `Reason (attempt ${view.attempt})` }, [
-      { task, input: perceived.input, attempt: view.attempt, context, feedback, ...(input.modelConstraints ? { constraints: input.modelConstraints } : {}) },
-    ]);
+    plan = bindCapabilities(
+      await models.reasonPlan.executeWithOptions({ ...MODELS_STEP, summary: `Reason (attempt ${view.attempt})` }, [
+        { task, input: perceived.input, attempt: view.attempt, context, feedback, ...(input.modelConstraints ? { constraints: input.modelConstraints } : {}) },
+      ]),
+      bindings,
+    );
     moveTo('execute');
     outputs = await tools.executePlan.executeWithOptions(
       { ...TOOLS_STEP, summary: `Execute ${plan.steps.map((s) => s.tool).join(', ')} in the sandbox` },

@@ -14,6 +14,7 @@ export interface BuiltinTool {
 /** Bump a tool's version whenever its file changes behaviour: results are recorded with it. */
 const BUILTIN_TOOLS = {
   'finance.match_transactions': { file: 'match-transactions.js', version: '1.0.0' },
+  'finance.charges_to_payments': { file: 'charges-to-payments.js', version: '1.0.0' },
   'hr.onboarding_checklist': { file: 'onboarding-checklist.js', version: '1.0.0' },
   'secops.triage_alert': { file: 'triage-alert.js', version: '1.0.0' },
   'secops.investigate': { file: 'investigate-indicators.js', version: '1.0.0' },

@@ -6,25 +6,18 @@
  * context that is already running tool code, and nothing is shared between
  * calls, so a grant cannot leak from one tool call into another.
  *
- * Today every level gets the same single capability (console.log into the call's
- * log buffer). Later levels add entries to CAPABILITIES_BY_LEVEL, never globals.
+ * Each level is the level below plus its own entries: a capability is either in a
+ * level's list or absent from the context altogether (`typeof data === 'undefined'`
+ * at RESTRICTED), never present-but-refusing.
  */
-import type { QuickJSContext, Scope } from 'quickjs-emscripten';
+import type { CapabilityTarget, HostCapability } from './capability-target.js';
+import { dataDirectory } from './data-capability.js';
 import { readBoundedString } from './guest-values.js';
-import { LOG_LIMITS, type LogCollector } from './log-collector.js';
+import { base64Helpers, cryptoHelpers } from './helpers-capability.js';
+import { httpClient } from './http-capability.js';
+import { LOG_LIMITS } from './log-collector.js';
+import { scratchDirectory } from './scratch-capability.js';
 import type { SandboxLevel } from './types.js';
-
-export interface CapabilityTarget {
-  context: QuickJSContext;
-  /** Owns every handle the capability creates; disposed with the call. */
-  scope: Scope;
-  logs: LogCollector;
-}
-
-export interface HostCapability {
-  readonly name: string;
-  install(target: CapabilityTarget): void;
-}
 
 /**
  * Formatting happens inside QuickJS (in the tool's own memory and CPU budget); the
@@ -70,11 +63,11 @@ const consoleLog: HostCapability = {
   },
 };
 
-const CAPABILITIES_BY_LEVEL: Record<SandboxLevel, readonly HostCapability[]> = {
-  RESTRICTED: [consoleLog],
-  MODERATE: [consoleLog],
-  PERMISSIVE: [consoleLog],
-};
+const RESTRICTED: readonly HostCapability[] = [consoleLog, httpClient];
+const MODERATE: readonly HostCapability[] = [...RESTRICTED, dataDirectory, cryptoHelpers, base64Helpers];
+const PERMISSIVE: readonly HostCapability[] = [...MODERATE, scratchDirectory];
+
+const CAPABILITIES_BY_LEVEL: Record<SandboxLevel, readonly HostCapability[]> = { RESTRICTED, MODERATE, PERMISSIVE };
 
 export function installGrantedCapabilities(level: SandboxLevel, target: CapabilityTarget): void {
   for (const capability of CAPABILITIES_BY_LEVEL[level]) capability.install(target);

@@ -23,6 +23,11 @@ export class CpuDeadline {
     return false;
   };
 
+  /** Time left before the deadline (0 once passed). The deadline is wall-clock, so time spent awaiting host requests counts too. */
+  get remainingMs(): number {
+    return Math.max(0, this.deadline - performance.now());
+  }
+
   get hasTripped(): boolean {
     return this.tripped;
   }

@@ -7,13 +7,15 @@
  * ends, whatever happened. A leaked handle makes QuickJS abort the whole WASM module
  * when the runtime is freed, so handles are never created outside `scope.manage`.
  */
-import { Scope, type QuickJSContext, type QuickJSHandle, type SuccessOrFail } from 'quickjs-emscripten';
+import { Scope, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type SuccessOrFail } from 'quickjs-emscripten';
 import { installGrantedCapabilities } from './capabilities.js';
 import { CpuDeadline } from './cpu-deadline.js';
 import { installHarness, MAX_DESCRIPTION_CHARS, type GuestHarness } from './guest-harness.js';
 import { readBoundedString } from './guest-values.js';
+import type { HostRequestBroker } from './host-requests.js';
 import { LogCollector } from './log-collector.js';
 import type { GuestOutcome, ToolCallMessage } from './protocol.js';
+import { settle, type SettleEnvironment } from './settle-loop.js';
 import type { SandboxError, SandboxErrorCode, SandboxLimits } from './types.js';
 import type { CappedModule, HeapCeiling } from './wasm-module.js';
 
@@ -27,21 +29,41 @@ export interface ExecutionReport {
   threadUnusable: boolean;
 }
 
-export function executeToolCall(loaded: CappedModule, call: ToolCallMessage): ExecutionReport {
+export async function executeToolCall(loaded: CappedModule, call: ToolCallMessage, broker: HostRequestBroker): Promise<ExecutionReport> {
   const logs = new LogCollector();
+  const traffic = { copiedIntoGuest: false };
+  let decided: GuestOutcome | undefined;
   try {
-    const outcome = Scope.withScope((scope) => runInFreshContext(loaded, call, logs, scope));
-    return { outcome, logs: logs.lines(), threadUnusable: false };
+    const outcome = await Scope.withScopeAsync(async (scope) => {
+      decided = await runInFreshContext(loaded, call, { logs, broker, traffic }, scope);
+      return decided;
+    });
+    // Host-side copies into the guest heap are not checked for allocation failure by
+    // the FFI; if the heap cap was hit in a call that made any, do not trust the module.
+    const threadUnusable = traffic.copiedIntoGuest && loaded.heapCeiling.reachedDuringCall;
+    return { outcome, logs: logs.lines(), threadUnusable };
   } catch (hostError) {
     // Only the host side of the FFI gets here: a WASM abort (e.g. QuickJS asserting
     // in JS_FreeRuntime), V8's native stack overflowing inside WASM, a setup step
     // failing. The module's internal state can no longer be trusted.
+    //
+    // One such abort is expected: a run stopped in the middle of its promise jobs
+    // (interrupted, or out of memory) can leave QuickJS unable to free its runtime.
+    // The call's outcome was decided before disposal, so it is still reported as
+    // such (TIMEOUT, MEMORY_LIMIT), and the thread is retired like any other.
+    if (decided !== undefined) return { outcome: decided, logs: logs.lines(), threadUnusable: true };
     const message = `QuickJS host failure: ${describeHostError(hostError)}`;
     return { outcome: { ok: false, error: { code: 'SANDBOX_CRASH', message } }, logs: logs.lines(), threadUnusable: true };
   }
 }
 
-function runInFreshContext({ module, heapCeiling }: CappedModule, call: ToolCallMessage, logs: LogCollector, scope: Scope): GuestOutcome {
+interface CallPlumbing {
+  logs: LogCollector;
+  broker: HostRequestBroker;
+  traffic: { copiedIntoGuest: boolean };
+}
+
+async function runInFreshContext({ module, heapCeiling }: CappedModule, call: ToolCallMessage, plumbing: CallPlumbing, scope: Scope): Promise<GuestOutcome> {
   heapCeiling.startCall();
   const runtime = scope.manage(module.newRuntime());
   runtime.setMemoryLimit(call.limits.memoryBytes);
@@ -51,12 +73,12 @@ function runInFreshContext({ module, heapCeiling }: CappedModule, call: ToolCall
 
   const context = scope.manage(runtime.newContext());
   // Capabilities and harness go in before the tool's first line runs (see capabilities.ts).
-  installGrantedCapabilities(call.level, { context, scope, logs });
+  installGrantedCapabilities(call.level, { context, scope, grants: call.grants, ...plumbing });
   const harness = installHarness(context, scope);
 
   try {
-    const session = new ToolSession(context, scope, harness, { deadline, heapCeiling, limits: call.limits });
-    return { ok: true, outputJson: session.run(call.code, call.entry, call.inputJson) };
+    const session = new ToolSession(context, scope, harness, { deadline, heapCeiling, limits: call.limits }, { runtime, ...plumbing });
+    return { ok: true, outputJson: await session.run(call.code, call.entry, call.inputJson) };
   } catch (error) {
     if (error instanceof GuestFailure) return { ok: false, error: error.failure };
     throw error;
@@ -85,12 +107,13 @@ class ToolSession {
     private readonly scope: Scope,
     private readonly harness: GuestHarness,
     private readonly watch: ResourceWatch,
+    private readonly host: CallPlumbing & { runtime: QuickJSRuntime },
   ) {
     this.limits = watch.limits;
   }
 
   /** Returns the output as JSON text produced by QuickJS's own JSON.stringify. */
-  run(code: string, entryName: string, inputJson: string): string {
+  async run(code: string, entryName: string, inputJson: string): Promise<string> {
     const { context, harness } = this;
     // Compile first so that only genuine parse errors become SYNTAX_ERROR; a
     // SyntaxError thrown by running code (JSON.parse('{') at top level) is a TOOL_ERROR.
@@ -99,9 +122,28 @@ class ToolSession {
     const entry = this.resolveEntry(entryName);
     const inputText = this.scope.manage(context.newString(inputJson));
     const input = this.call(harness.parseInput, inputText, 'INVALID_INPUT');
-    const output = this.call(entry, input, 'TOOL_ERROR');
+    const returned = this.call(entry, input, 'TOOL_ERROR');
+    // Sync or async, the entry's result is awaited the same way (settle-loop.ts).
+    const promise = this.call(harness.toPromise, returned, 'TOOL_ERROR');
+    const output = await this.settle(promise);
     const outputText = this.call(harness.serialiseOutput, output, 'INVALID_OUTPUT');
     return this.readOutputJson(outputText);
+  }
+
+  private settle(promise: QuickJSHandle): Promise<QuickJSHandle> {
+    const { timeoutMs } = this.limits;
+    const environment: SettleEnvironment = {
+      ...this.host,
+      context: this.context,
+      scope: this.scope,
+      deadline: this.watch.deadline,
+      failWith: (thrown) => new GuestFailure(this.classify(thrown, 'TOOL_ERROR')),
+      // The deadline is wall-clock: it also covers time spent waiting for host requests.
+      timedOut: () => new GuestFailure({ code: 'TIMEOUT', message: `tool exceeded its time limit of ${timeoutMs} ms` }),
+      neverSettled: () =>
+        new GuestFailure({ code: 'TOOL_ERROR', message: "the tool's promise never settled (nothing was left to run and no host request was pending)" }),
+    };
+    return settle(environment, promise);
   }
 
   /**

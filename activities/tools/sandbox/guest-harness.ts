@@ -17,6 +17,9 @@ const HARNESS_SOURCE = `(function () {
   const ErrorBase = Error;
   const toText = String;
   const isFiniteNumber = Number.isFinite;
+  const PromiseCtor = Promise;
+  const promiseResolve = Promise.resolve;
+  const apply = Reflect.apply;
 
   function rejectNonJson(key, value) {
     const kind = typeof value;
@@ -36,9 +39,15 @@ const HARNESS_SOURCE = `(function () {
   return {
     parseInput: function (json) { return parse(json); },
 
+    // Whatever the entry returned, as a native promise of this realm: a thenable is
+    // adopted by the guest's own Promise machinery (as a job, in the guest's budget),
+    // so the host only ever inspects a real promise's state.
+    toPromise: function (value) { return apply(promiseResolve, PromiseCtor, [value]); },
+
     serialiseOutput: function (value) {
       if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
-        throw new TypeError('entry returned a Promise; tools must return a JSON value synchronously');
+        // Unreachable for a settled promise's value unless a getter changed its mind about \`then\`.
+        throw new TypeError('entry resolved to a thenable, which is not a JSON value');
       }
       const json = stringify(value, rejectNonJson);
       if (typeof json !== 'string') {
@@ -53,6 +62,8 @@ const HARNESS_SOURCE = `(function () {
       try {
         if (error instanceof ErrorBase) {
           name = toText(error.name);
+          // Host errors carry a code (HOST_NOT_ALLOWED, ...); keep it visible when the tool does not catch them.
+          if (typeof error.code === 'string') name = name + ' [' + error.code + ']';
           message = toText(error.message);
         } else if (typeof error === 'object' && error !== null) {
           message = stringify(error) ?? toText(error);
@@ -74,6 +85,7 @@ export interface GuestHarness {
   parseInput: QuickJSHandle;
   serialiseOutput: QuickJSHandle;
   describeError: QuickJSHandle;
+  toPromise: QuickJSHandle;
 }
 
 export function installHarness(context: QuickJSContext, scope: Scope): GuestHarness {
@@ -82,5 +94,6 @@ export function installHarness(context: QuickJSContext, scope: Scope): GuestHarn
     parseInput: scope.manage(context.getProp(harness, 'parseInput')),
     serialiseOutput: scope.manage(context.getProp(harness, 'serialiseOutput')),
     describeError: scope.manage(context.getProp(harness, 'describeError')),
+    toPromise: scope.manage(context.getProp(harness, 'toPromise')),
   };
 }

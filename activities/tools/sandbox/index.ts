@@ -1,6 +1,10 @@
 export { createSandbox, Sandbox, type SandboxOptions } from './sandbox.js';
+export type { SecretBinding, SecretLookup } from './http-gateway.js';
+export type { ResolvedAddress, ResolveHost } from './http-policy.js';
+export type { LimitsByLevel } from './limits.js';
 export {
   DEFAULT_LIMITS,
+  type HostErrorCode,
   type SandboxError,
   type SandboxErrorCode,
   type SandboxLevel,

@@ -2,12 +2,13 @@
  * Turning a request's level + partial overrides into concrete, validated limits.
  * Host side only.
  */
+import { TOOL_LEVELS } from '../../../core/tools/tool.js';
 import { DEFAULT_LIMITS, type SandboxLevel, type SandboxLimits } from './types.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
-export const SANDBOX_LEVELS: readonly SandboxLevel[] = ['RESTRICTED', 'MODERATE', 'PERMISSIVE'];
+export const SANDBOX_LEVELS: readonly SandboxLevel[] = TOOL_LEVELS;
 
 /**
  * The largest QuickJS stack a request may ask for. The worker thread's native stack
@@ -50,8 +51,12 @@ export function isSandboxLevel(value: unknown): value is SandboxLevel {
  * Invalid limits are a bug in the caller (not in the tool), so they throw instead
  * of becoming a SandboxResult.
  */
-export function resolveLimits(level: SandboxLevel, overrides: Partial<SandboxLimits> | undefined): SandboxLimits {
-  const limits: SandboxLimits = { ...DEFAULT_LIMITS[level], ...definedEntriesOf(overrides) };
+export function resolveLimits(
+  level: SandboxLevel,
+  overrides: Partial<SandboxLimits> | undefined,
+  operatorDefaults: LimitsByLevel = {},
+): SandboxLimits {
+  const limits: SandboxLimits = { ...DEFAULT_LIMITS[level], ...definedEntriesOf(operatorDefaults[level]), ...definedEntriesOf(overrides) };
   for (const key of Object.keys(LIMIT_BOUNDS) as (keyof SandboxLimits)[]) {
     const value = limits[key];
     const { min, max } = LIMIT_BOUNDS[key];
@@ -60,6 +65,17 @@ export function resolveLimits(level: SandboxLevel, overrides: Partial<SandboxLim
     }
   }
   return limits;
+}
+
+/** The operator's per-level defaults (SandboxOptions.limitsByLevel), applied between DEFAULT_LIMITS and a request's own limits. */
+export type LimitsByLevel = Partial<Record<SandboxLevel, Partial<SandboxLimits>>>;
+
+/** Checked once when the Sandbox is created, so a bad configuration fails at startup, not on the first call. */
+export function validateLimitsByLevel(byLevel: LimitsByLevel): void {
+  for (const key of Object.keys(byLevel)) {
+    if (!isSandboxLevel(key)) throw new RangeError(`limitsByLevel has an unknown sandbox level: ${key}`);
+    resolveLimits(key, undefined, byLevel);
+  }
 }
 
 /** `{ timeoutMs: undefined }` must mean "use the default", not "no limit". */

@@ -1,6 +1,7 @@
 /**
  * Host-side handle on one sandbox worker thread: start it, give it one call at a
- * time, and kill it when it stops answering.
+ * time, answer the call's HTTP requests (through the handler the pool passes in, so
+ * policy and secrets stay on this side), and kill it when it stops answering.
  *
  * A thread is "retired" the moment it cannot be trusted with another call (wall-clock
  * backstop fired, it crashed or exited, its WASM module is suspect, or the sandbox is
@@ -8,7 +9,15 @@
  */
 import { Worker } from 'node:worker_threads';
 import { WORKER_NATIVE_STACK_MB } from './limits.js';
-import { isWorkerToHostMessage, type GuestOutcome, type ToolCallMessage, type WorkerToHostMessage } from './protocol.js';
+import {
+  isWorkerToHostMessage,
+  type GuestHttpRequest,
+  type GuestOutcome,
+  type HttpReply,
+  type HttpReplyMessage,
+  type ToolCallMessage,
+  type WorkerToHostMessage,
+} from './protocol.js';
 import type { SandboxError } from './types.js';
 
 const BOOTSTRAP_URL = new URL('./worker-bootstrap.mjs', import.meta.url);
@@ -20,10 +29,14 @@ export interface ThreadAnswer {
 
 type ThreadState = 'starting' | 'idle' | 'busy' | 'retired';
 
+/** Answers the guest's HTTP requests for one call (the host-side policy lives behind it). */
+export type HttpHandler = (request: GuestHttpRequest) => Promise<HttpReply>;
+
 interface InFlightCall {
   callId: number;
   settle: (answer: ThreadAnswer) => void;
   backstop: NodeJS.Timeout;
+  onHttp: HttpHandler;
 }
 
 interface Deferred {
@@ -47,6 +60,7 @@ export class ToolThread {
   private state: ThreadState = 'starting';
   private inFlight: InFlightCall | undefined;
   private readonly worker: Worker;
+  private readonly exited: Promise<void>;
 
   /** @param onRetired lets the pool replace this thread as soon as it stops being usable. */
   constructor(private readonly onRetired: (thread: ToolThread) => void) {
@@ -57,6 +71,16 @@ export class ToolThread {
     this.worker.on('message', (message: unknown) => this.onMessage(message));
     this.worker.on('error', (error: Error) => this.onDeath(`worker thread crashed: ${error.message}`));
     this.worker.on('exit', (exitCode: number) => this.onDeath(`worker thread exited with code ${exitCode}`));
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+  }
+
+  /** Resolves once the thread has really stopped (e.g. before removing a directory it may still write to). */
+  get stopped(): Promise<void> {
+    return this.exited;
+  }
+
+  get isRetired(): boolean {
+    return this.state === 'retired';
   }
 
   /** Resolves once the thread has loaded QuickJS; rejects if it dies before that. */
@@ -76,14 +100,14 @@ export class ToolThread {
    * Runs one call; never rejects. If the thread has not answered after
    * `wallClockBudgetMs` it is terminated and the call reports TIMEOUT.
    */
-  run(call: ToolCallMessage, wallClockBudgetMs: number): Promise<ThreadAnswer> {
+  run(call: ToolCallMessage, wallClockBudgetMs: number, onHttp: HttpHandler): Promise<ThreadAnswer> {
     if (this.state !== 'idle') throw new Error(`ToolThread.run called while ${this.state}`);
     this.state = 'busy';
     // A busy thread keeps the process alive (someone awaits its answer); an idle one does not.
     this.worker.ref();
     return new Promise<ThreadAnswer>((settle) => {
       const backstop = setTimeout(() => this.onBackstop(wallClockBudgetMs), wallClockBudgetMs);
-      this.inFlight = { callId: call.callId, settle, backstop };
+      this.inFlight = { callId: call.callId, settle, backstop, onHttp };
       this.worker.postMessage(call);
     });
   }
@@ -102,6 +126,10 @@ export class ToolThread {
     }
     if (message.kind === 'ready') {
       this.onReady();
+      return;
+    }
+    if (message.kind === 'http') {
+      this.onHttpRequest(message.callId, message.requestId, message.request);
       return;
     }
     this.onResult(message);
@@ -127,6 +155,16 @@ export class ToolThread {
       this.worker.unref();
     }
     call.settle({ outcome: message.outcome, logs: message.logs });
+  }
+
+  private onHttpRequest(callId: number, requestId: number, request: GuestHttpRequest): void {
+    const call = this.inFlight;
+    if (call === undefined || call.callId !== callId) return; // the call already ended
+    void call.onHttp(request).then((reply) => {
+      if (this.inFlight !== call || this.state !== 'busy') return;
+      const message: HttpReplyMessage = { kind: 'http-reply', callId, requestId, reply };
+      this.worker.postMessage(message);
+    });
   }
 
   private onBackstop(wallClockBudgetMs: number): void {

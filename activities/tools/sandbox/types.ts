@@ -4,9 +4,10 @@
  * Everything here is plain data so it can cross the worker-thread boundary
  * (structured clone) and be recorded in Temporal activity results unchanged.
  */
+import type { ToolLevel } from '../../../core/tools/tool.js';
 
 /** How much the tool is trusted; decides its resource limits and which host functions it gets. */
-export type SandboxLevel = 'RESTRICTED' | 'MODERATE' | 'PERMISSIVE';
+export type SandboxLevel = ToolLevel;
 
 export interface SandboxLimits {
   /** CPU deadline inside QuickJS; the host also kills the thread at timeoutMs + a grace period. */
@@ -37,8 +38,18 @@ export interface SandboxRequest {
   input: unknown;
   /** Default 'RESTRICTED'. */
   level?: SandboxLevel;
-  /** Overrides on top of DEFAULT_LIMITS[level]. */
+  /** Overrides on top of the level's limits (DEFAULT_LIMITS[level] + SandboxOptions.limitsByLevel). */
   limits?: Partial<SandboxLimits>;
+  /**
+   * Origins the tool's `http` client may reach, e.g. `https://api.example.com` or
+   * `http://127.0.0.1:4010`. Default none: every request is refused.
+   */
+  allowedHosts?: string[];
+  /**
+   * Names of the operator's secrets this call may use with `auth` (e.g. only those its
+   * tenant is entitled to). Default: any secret SandboxOptions.secrets knows.
+   */
+  secretNames?: string[];
 }
 
 export type SandboxErrorCode =
@@ -51,6 +62,27 @@ export type SandboxErrorCode =
   | 'INVALID_INPUT'
   | 'INVALID_OUTPUT'
   | 'SANDBOX_CRASH';
+
+/**
+ * The \`.code\` of the errors host functions raise inside the guest. They are guest
+ * Error objects; only network/policy/file problems use them (an HTTP 404 resolves).
+ */
+export type HostErrorCode =
+  | 'HOST_NOT_ALLOWED'
+  | 'PRIVATE_ADDRESS'
+  | 'BAD_URL'
+  | 'BAD_REQUEST'
+  | 'NETWORK_ERROR'
+  | 'HTTP_TIMEOUT'
+  | 'RESPONSE_TOO_LARGE'
+  | 'TOO_MANY_REDIRECTS'
+  | 'TOO_MANY_REQUESTS'
+  | 'AUTH_NOT_ALLOWED'
+  | 'NOT_FOUND'
+  | 'PATH_OUTSIDE'
+  | 'FILE_TOO_LARGE'
+  | 'QUOTA_EXCEEDED'
+  | 'BAD_ARGUMENT';
 
 export interface SandboxError {
   code: SandboxErrorCode;

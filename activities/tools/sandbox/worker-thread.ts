@@ -11,7 +11,8 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { executeToolCall } from './execute-tool.js';
-import { isToolCallMessage, type ThreadReadyMessage, type ToolCallMessage, type ToolResultMessage } from './protocol.js';
+import { HostRequestBroker } from './host-requests.js';
+import { isHttpReplyMessage, isToolCallMessage, type ThreadReadyMessage, type ToolCallMessage, type ToolResultMessage } from './protocol.js';
 import { DEFAULT_LIMITS } from './types.js';
 import { CappedModuleCache } from './wasm-module.js';
 
@@ -20,10 +21,16 @@ if (parentPort === null) {
 }
 const port = parentPort;
 const modules = new CappedModuleCache();
+/** The call being executed, so that host replies reach its promises; at most one at a time. */
+let currentBroker: HostRequestBroker | undefined;
 
 async function handleCall(call: ToolCallMessage): Promise<void> {
   const loaded = await modules.moduleFor(call.limits.memoryBytes);
-  const report = executeToolCall(loaded, call);
+  const broker = new HostRequestBroker(call.callId, (message) => port.postMessage(message));
+  currentBroker = broker;
+  const report = await executeToolCall(loaded, call, broker).finally(() => {
+    currentBroker = undefined;
+  });
   const reply: ToolResultMessage = { kind: 'result', callId: call.callId, ...report };
   port.postMessage(reply);
   // If the module is suspect the host terminates this thread; stop taking work meanwhile.
@@ -36,6 +43,11 @@ await modules.moduleFor(DEFAULT_LIMITS.RESTRICTED.memoryBytes);
 
 let previousCall: Promise<void> = Promise.resolve();
 port.on('message', (message: unknown) => {
+  if (isHttpReplyMessage(message)) {
+    // A reply for a call that already ended is simply dropped.
+    if (currentBroker?.callId === message.callId) currentBroker.receive(message);
+    return;
+  }
   if (!isToolCallMessage(message)) {
     // Only sandbox.ts talks to this port; anything else is a bug worth crashing for
     // (the host turns a thread 'error' into SANDBOX_CRASH).

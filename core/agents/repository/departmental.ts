@@ -128,10 +128,10 @@ export const FINANCE_AGENTS = [
   agent({
     agentType: 'finance.reconciliation', name: 'Reconciliation agent', procedure: 'match-by-reference',
     description: 'Matches invoices against received payments and proposes ledger adjustments for small differences.',
-    capabilities: ['reconciliation', 'matching', 'variance_detection'], tools: ['finance.match_transactions'], tags: ['bank', 'ledger', 'payments', 'month_end'],
-    summary: 'Match invoices and payments by reference and amount, widening the tolerance on a failed verification.',
+    capabilities: ['reconciliation', 'matching', 'variance_detection'], tools: ['finance.match_transactions', 'finance.charges_to_payments'], tags: ['bank', 'ledger', 'payments', 'month_end', 'payment_provider'],
+    summary: "Match invoices and payments by reference and amount, widening the tolerance on a failed verification; payments may come from a payment provider's API, through a tool the meta-agent builds when it is missing.",
     steps: [['match', 'Match invoices to payments by reference within the amount tolerance.', 'finance.match_transactions']],
-    executableTaskTypes: ['reconcile_payments'],
+    executableTaskTypes: ['reconcile_payments', 'reconcile_charges'],
   }),
   agent({
     agentType: 'finance.ap_automation', name: 'Accounts payable agent',

@@ -3,6 +3,7 @@ import { CRM_AGENTS, FINANCE_AGENTS, HR_AGENTS, IT_AGENTS, SALES_MARKETING_AGENT
 import { FINSERV_AGENTS, HEALTHCARE_AGENTS, MANUFACTURING_AGENTS, RETAIL_AGENTS } from './industry.js';
 import { PLATFORM_AGENTS } from './platform.js';
 import { repositoryEntry, type RepositoryEntry, type RepositoryEntryInput } from './schema.js';
+import { ALIAS_PREFIX } from '../../tools/capability.js';
 
 export * from './schema.js';
 
@@ -45,7 +46,8 @@ export function loadRepository(raw: readonly unknown[], executable = AGENT_CATAL
         problems.push(`${entry.agentType}: task type ${taskType} is not in the executable catalog`);
         continue;
       }
-      const missing = task.playbook.steps.map((step) => step.tool).filter((tool) => !entry.requiredTools.includes(tool));
+      // `@alias` steps are tools of outside APIs the meta-agent builds at run time, not tools the agent ships with.
+      const missing = task.playbook.steps.map((step) => step.tool).filter((tool) => !tool.startsWith(ALIAS_PREFIX) && !entry.requiredTools.includes(tool));
       if (missing.length > 0) problems.push(`${entry.agentType}: required tools lack ${missing.join(', ')} used by ${taskType}`);
     }
     entries.push(entry);
