@@ -113,8 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AntsConfig {
   if (config.ANTS_MODEL_PROVIDER === 'openai-compatible' && !config.OPENAI_BASE_URL) {
     throw new Error('invalid configuration: ANTS_MODEL_PROVIDER=openai-compatible needs OPENAI_BASE_URL');
   }
-  if (config.ANTS_TOOL_WRITER === 'model' && !config.OPENAI_BASE_URL) {
-    throw new Error('invalid configuration: ANTS_TOOL_WRITER=model needs OPENAI_BASE_URL (the model that writes tools)');
+  if (config.ANTS_TOOL_WRITER === 'model' && config.ANTS_MODEL_PROVIDER !== 'router' && !config.OPENAI_BASE_URL) {
+    throw new Error('invalid configuration: ANTS_TOOL_WRITER=model needs the router (ANTS_MODEL_PROVIDER=router) or OPENAI_BASE_URL');
   }
   if (config.ANTS_EMBEDDING_PROVIDER === 'openai-compatible' && !config.ANTS_EMBEDDING_BASE_URL) {
     throw new Error('invalid configuration: ANTS_EMBEDDING_PROVIDER=openai-compatible needs ANTS_EMBEDDING_BASE_URL');

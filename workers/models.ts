@@ -1,7 +1,7 @@
 import { createToolWriterActivities } from '../activities/capabilities/activities.js';
 import { toolWritingModel } from '../activities/capabilities/select.js';
 import { createModelsActivities } from '../activities/models/activities.js';
-import { createReasoner } from '../activities/models/select.js';
+import { createReasoner, routerDeps } from '../activities/models/select.js';
 import { exitOnFailure, runPool } from './bootstrap.js';
 
 /**
@@ -10,11 +10,14 @@ import { exitOnFailure, runPool } from './bootstrap.js';
  */
 exitOnFailure(
   'models',
-  runPool('models', async ({ config, db }) => ({
-    activities: {
-      ...createModelsActivities({ reasoner: createReasoner(config, config.ANTS_MODEL_PROVIDER === 'router' ? db : undefined) }),
-      ...createToolWriterActivities({ model: toolWritingModel(config) }),
-    },
-    maxTaskQueueActivitiesPerSecond: config.ANTS_MODELS_MAX_PER_SECOND,
-  })),
+  runPool('models', async ({ config, db }) => {
+    const router = config.ANTS_MODEL_PROVIDER === 'router' ? routerDeps(config, db) : undefined;
+    return {
+      activities: {
+        ...createModelsActivities({ reasoner: createReasoner(config, router) }),
+        ...createToolWriterActivities({ model: toolWritingModel(config, router) }),
+      },
+      maxTaskQueueActivitiesPerSecond: config.ANTS_MODELS_MAX_PER_SECOND,
+    };
+  }),
 );

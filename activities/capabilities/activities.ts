@@ -67,6 +67,8 @@ export interface WriteToolRequest {
   secret?: string;
   /** Where the API was discovered from, recorded on the tool so tasks find it by the same URL. */
   sourceUrl?: string;
+  /** The build (the capability workflow's id): the key of a model's cost records. */
+  buildId?: string;
 }
 
 export interface ToolWriterDeps {
@@ -81,7 +83,7 @@ export interface ToolWriterDeps {
  */
 export function createToolWriterActivities({ model }: ToolWriterDeps) {
   return {
-    writeTool: ({ api, operationId, secret, sourceUrl }: WriteToolRequest): Promise<ToolDraft> => whileHeartbeating(async () => {
+    writeTool: ({ tenant, api, operationId, secret, sourceUrl, buildId }: WriteToolRequest): Promise<ToolDraft> => whileHeartbeating(async () => {
       const generated = generateTool(api, operationId, { ...(secret ? { secretName: secret } : {}) });
       const deterministic = toolDraftSchema.parse({
         name: generated.name,
@@ -101,10 +103,23 @@ export function createToolWriterActivities({ model }: ToolWriterDeps) {
       if (!operation) throw ApplicationFailure.nonRetryable(`the API has no operation ${operationId}`, 'InputError');
       let problems: string[] = [];
       for (let attempt = 1; attempt <= 2; attempt += 1) {
-        const written = await model.write({ api, operation, secret, reference: deterministic.code, problems }, Context.current().cancellationSignal);
+        const context = Context.current();
+        let written;
+        try {
+          written = await model.write(
+            { tenant, buildId: buildId ?? `build:${api.name}`, attempt, activityAttempt: context.info.attempt, api, operation, secret, reference: deterministic.code, problems },
+            context.cancellationSignal,
+          );
+        } catch (error) {
+          // No model may write code here (none fits, the budget is spent, every key refused): the generator writes it.
+          // Anything else (a provider down) fails the step, and Temporal tries again.
+          if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
+          context.log.warn('no model can write this tool; using the deterministic generator', { operationId, reason: error.message });
+          return deterministic;
+        }
         const validated = validateToolCode(written.code, { entry: 'main' });
         if (validated.ok) {
-          const draft = toolDraftSchema.safeParse({ ...deterministic, code: written.code, inputSchema: written.inputSchema, description: `${deterministic.description} (written by ${model.name})` });
+          const draft = toolDraftSchema.safeParse({ ...deterministic, code: written.code, inputSchema: written.inputSchema, description: `${deterministic.description} (written by ${written.writtenBy})` });
           if (draft.success) return draft.data;
           problems = draft.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
         } else {

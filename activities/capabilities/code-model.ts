@@ -3,6 +3,11 @@ import type { JsonObject } from '../../core/tasks/json.js';
 import type { DiscoveredApi, Operation } from '../../core/tools/discovered-api.js';
 
 export interface CodeRequest {
+  tenant: string;
+  /** The build this tool is for (the capability workflow's id) and the try (1, then 2 after a refusal): the cost records' key. */
+  buildId: string;
+  attempt: number;
+  activityAttempt: number;
   api: DiscoveredApi;
   operation: Operation;
   secret?: string;
@@ -15,6 +20,8 @@ export interface CodeRequest {
 export interface WrittenTool {
   code: string;
   inputSchema: JsonObject;
+  /** The model that wrote it. */
+  writtenBy: string;
 }
 
 /** A model that writes tool code for one API operation. */
@@ -23,7 +30,15 @@ export interface CodeModel {
   write(request: CodeRequest, signal: AbortSignal): Promise<WrittenTool>;
 }
 
-const written = z.object({ code: z.string().min(1).max(256 * 1024), inputSchema: z.record(z.string(), z.json()) }).strict();
+export const writtenToolAnswer = z.object({ code: z.string().min(1).max(256 * 1024), inputSchema: z.record(z.string(), z.json()) }).strict();
+
+/** The answer's JSON schema, for models that take structured output. */
+export const WRITTEN_TOOL_SCHEMA: JsonObject = {
+  type: 'object',
+  properties: { code: { type: 'string' }, inputSchema: { type: 'object' } },
+  required: ['code', 'inputSchema'],
+  additionalProperties: false,
+};
 const completion = z.object({ choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }) })).min(1) });
 
 const CONTRACT = [
@@ -35,37 +50,56 @@ const CONTRACT = [
   'Answer with one JSON object: {"code": string, "inputSchema": JSON Schema object of main\'s input}.',
 ].join('\n');
 
+/** What every code model is told: the contract, the operation, a correct tool by example, and earlier refusals. */
+export function codeMessages(request: CodeRequest): Array<{ role: 'system' | 'user'; content: string }> {
+  const facts = {
+    api: { name: request.api.name, baseUrl: request.api.baseUrl, auth: request.api.auth },
+    operation: request.operation,
+    secret: request.secret ?? null,
+  };
+  return [
+    { role: 'system', content: CONTRACT },
+    { role: 'user', content: `Operation:\n${JSON.stringify(facts)}\n\nA correct tool for it, to improve on or follow:\n${request.reference}` },
+    ...(request.problems.length > 0 ? [{ role: 'user' as const, content: `Your previous answer was refused: ${request.problems.join('; ')}` }] : []),
+  ];
+}
+
+/** The model's text as a written tool, or why it is not one. */
+export function parseWrittenTool(text: string): { ok: true; value: Omit<WrittenTool, 'writtenBy'> } | { ok: false; error: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'the answer is not JSON' };
+  }
+  const parsed = writtenToolAnswer.safeParse(json);
+  return parsed.success ? { ok: true, value: parsed.data as Omit<WrittenTool, 'writtenBy'> } : { ok: false, error: `the answer is not {code, inputSchema}: ${parsed.error.issues[0]?.message ?? ''}` };
+}
+
 export interface OpenAiCompatibleCodeModelOptions {
   baseUrl: string;
   apiKey?: string;
   model: string;
 }
 
-/** Any OpenAI-compatible chat endpoint, asked for a JSON answer (code + input schema). */
+/** Any OpenAI-compatible chat endpoint (without the router), asked for a JSON answer. */
 export function openAiCompatibleCodeModel(options: OpenAiCompatibleCodeModelOptions): CodeModel {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
+  const name = `openai-compatible:${options.model}`;
   return {
-    name: `openai-compatible:${options.model}`,
+    name,
     async write(request, signal) {
-      const facts = {
-        api: { name: request.api.name, baseUrl: request.api.baseUrl, auth: request.api.auth },
-        operation: request.operation,
-        secret: request.secret ?? null,
-      };
-      const messages = [
-        { role: 'system', content: CONTRACT },
-        { role: 'user', content: `Operation:\n${JSON.stringify(facts)}\n\nA correct tool for it, to improve on or follow:\n${request.reference}` },
-        ...(request.problems.length > 0 ? [{ role: 'user', content: `Your previous answer was refused: ${request.problems.join('; ')}` }] : []),
-      ];
       const response = await fetch(url, {
         method: 'POST',
         signal,
         headers: { 'content-type': 'application/json', ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}) },
-        body: JSON.stringify({ model: options.model, temperature: 0.2, response_format: { type: 'json_object' }, messages }),
+        body: JSON.stringify({ model: options.model, temperature: 0.2, response_format: { type: 'json_object' }, messages: codeMessages(request) }),
       });
       if (!response.ok) throw new Error(`the code model answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
       const content = completion.parse(await response.json()).choices[0]?.message.content ?? '';
-      return written.parse(JSON.parse(content)) as WrittenTool;
+      const parsed = parseWrittenTool(content);
+      if (!parsed.ok) throw new Error(`the code model's answer is unusable: ${parsed.error}`);
+      return { ...parsed.value, writtenBy: name };
     },
   };
 }

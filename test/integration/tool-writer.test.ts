@@ -4,10 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToolWriterActivities } from '../../activities/capabilities/activities.js';
 import { openAiCompatibleCodeModel } from '../../activities/capabilities/code-model.js';
 import { discoverFromSpec } from '../../activities/capabilities/discovery.js';
+import { routedCodeModel } from '../../activities/capabilities/routed-code-model.js';
+import { ModelLimiter } from '../../activities/models/limiter.js';
+import { createChatProviders } from '../../activities/models/providers/index.js';
+import { tenantRegistry } from '../../activities/models/registry-source.js';
+import { createModelStore } from '../../activities/models/store.js';
+import type { ModelSpec } from '../../core/routing/model.js';
 import type { DiscoveredApi } from '../../core/tools/discovered-api.js';
 import type { ToolDraft } from '../../core/tools/tool.js';
 import { validateToolCode } from '../../core/tools/validation.js';
+import { openAi, startFakeProvider, type FakeProvider, type ProviderAnswer } from '../support/fake-model-providers.js';
 import { chatCompletion, startFakeOpenAi, type FakeAnswer, type FakeOpenAi } from '../support/fake-openai.js';
+import { freshTenant, testDb } from '../support/stack.js';
 
 /*
  * Writing a tool with a model (ANTS_TOOL_WRITER=model): the model's code passes the same validation as any other,
@@ -70,5 +78,80 @@ describe('a model-written tool', () => {
   it('fails the activity when the model endpoint fails, so Temporal retries it', async () => {
     answers = [...answers, { status: 503, body: { error: { message: 'overloaded' } } }];
     await expect(writer()('listCharges')).rejects.toThrow(/answered 503/);
+  });
+});
+
+describe('a tool written through the model router', () => {
+  const db = testDb();
+  let provider: FakeProvider;
+  let providerAnswers: ProviderAnswer[] = [];
+  beforeAll(async () => {
+    provider = await startFakeProvider(async () => providerAnswers.shift() ?? { status: 500, body: { error: { message: 'no answer scripted' } } });
+  });
+  afterAll(async () => {
+    await provider.close();
+    await db.end();
+  });
+
+  function routedWriter() {
+    const coder: ModelSpec = {
+      id: 'test-coder',
+      provider: 'openai-compatible',
+      displayName: 'Code model (fake)',
+      remoteModel: 'coder-1',
+      capabilities: ['chat', 'structured_output'],
+      contextWindow: 128_000,
+      enabled: true,
+      pricing: { inputPerMTokUsd: 1, outputPerMTokUsd: 2 },
+      expectedLatencyMs: 500,
+      deployments: [{ id: 'coder-1', endpoint: `${provider.url}/v1`, useEntraId: false, maxConcurrency: 2 }],
+    };
+    const shipped = { models: [coder], providerLimits: { 'openai-compatible': { maxConcurrency: 2, maxPerSecond: 100 } }, rules: [] };
+    const model = routedCodeModel({
+      registry: tenantRegistry(shipped, undefined),
+      rules: [],
+      providers: createChatProviders({ env: {}, timeoutMs: 5_000 }),
+      limiter: new ModelLimiter(shipped.providerLimits),
+      store: createModelStore(db),
+    });
+    const env = new MockActivityEnvironment();
+    const { writeTool } = createToolWriterActivities({ model });
+    return (tenant: string): Promise<ToolDraft> => env.run(writeTool, { tenant, api, operationId: 'listCharges', secret: 'payments', buildId: 'capability:build-1' });
+  }
+
+  it("uses the router's model, records each call's tokens and dollars under the build, and retries a refused answer once", async () => {
+    const tenant = freshTenant('writer');
+    providerAnswers = [
+      { status: 200, body: openAi.text(JSON.stringify({ code: 'export function main() { return eval("1"); }', inputSchema: { type: 'object' } })) },
+      { status: 200, body: openAi.text(JSON.stringify({ code: GOOD, inputSchema: { type: 'object', properties: { limit: { type: 'integer' } } } })) },
+    ];
+    const draft = await routedWriter()(tenant);
+    expect(draft.code).toBe(GOOD);
+    expect(draft.description).toMatch(/written by test-coder/);
+    const calls = await db.query<{ task_id: string; agent_type: string; step: string; task_attempt: number; model_id: string; success: boolean; cost_usd: string }>(
+      'select task_id, agent_type, step, task_attempt, model_id, success, cost_usd from model_calls where tenant_id = $1 order by task_attempt',
+      [tenant],
+    );
+    expect(calls.rows.map((r) => [r.task_id, r.agent_type, r.step, r.task_attempt, r.model_id, r.success])).toEqual([
+      ['capability:build-1', 'meta.integration_builder', 'write:listCharges', 1, 'test-coder', true],
+      ['capability:build-1', 'meta.integration_builder', 'write:listCharges', 2, 'test-coder', true],
+    ]);
+    expect(calls.rows.every((r) => Number(r.cost_usd) > 0)).toBe(true);
+  });
+
+  it('records an unusable answer as a failed call and fails the step for Temporal to retry', async () => {
+    const tenant = freshTenant('writer');
+    providerAnswers = [{ status: 200, body: openAi.text('here is your tool: function main() {}') }];
+    await expect(routedWriter()(tenant)).rejects.toThrow(/no model of the chain answered with tool code/);
+    const calls = await db.query<{ success: boolean; error_kind: string }>('select success, error_kind from model_calls where tenant_id = $1', [tenant]);
+    expect(calls.rows).toEqual([{ success: false, error_kind: 'invalid_tool' }]);
+  });
+
+  it('falls back to the generator when no model of the registry may write code (here: the budget is spent)', async () => {
+    const tenant = freshTenant('writer');
+    await db.query('insert into model_budgets (tenant_id, daily_budget_usd) values ($1, 0)', [tenant]);
+    const draft = await routedWriter()(tenant);
+    expect(draft.code).toMatch(/deterministic tool generator/);
+    expect((await db.query('select 1 from model_calls where tenant_id = $1', [tenant])).rowCount).toBe(0);
   });
 });

@@ -23,7 +23,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ ANTS_SANDBOX_LIMITS: 'fast please' })).toThrow(/ANTS_SANDBOX_LIMITS.*JSON/);
     expect(() => loadConfig({ ANTS_SANDBOX_LIMITS: '{"SUPERUSER":{"timeoutMs":1}}' })).toThrow(/ANTS_SANDBOX_LIMITS/);
     expect(() => loadConfig({ ANTS_SANDBOX_LIMITS: '{"RESTRICTED":{"cpus":4}}' })).toThrow(/ANTS_SANDBOX_LIMITS/);
-    expect(() => loadConfig({ ANTS_TOOL_WRITER: 'model' })).toThrow(/ANTS_TOOL_WRITER=model needs OPENAI_BASE_URL/);
+    expect(() => loadConfig({ ANTS_TOOL_WRITER: 'model' })).toThrow(/ANTS_TOOL_WRITER=model needs the router/);
     expect(() => loadConfig({ ANTS_DEMO_API_KEY: 'short' })).toThrow(/ANTS_DEMO_API_KEY/);
   });
 });

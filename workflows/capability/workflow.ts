@@ -88,7 +88,7 @@ export async function capabilityWorkflow(input: CapabilityWorkflowInput): Promis
             return;
           }
           try {
-            const draft = await writer.writeTool({ tenant: input.tenant, api, operationId, sourceUrl, ...(secret ? { secret } : {}) });
+            const draft = await writer.writeTool({ tenant: input.tenant, api, operationId, sourceUrl, buildId: workflowId, ...(secret ? { secret } : {}) });
             const verdict = await registry.verifyTool({ tenant: input.tenant, draft, trials: trialInputs(operation) });
             if (!verdict.passed) {
               view.failed[operationId] = verdict.problems.slice(0, 3).join('; ');
