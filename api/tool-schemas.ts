@@ -29,6 +29,7 @@ export const toolSummary = z
     inputSchema: jsonObject,
     allowedHosts: z.array(z.string()),
     authSecret: z.string().nullable().describe('The name of the credential the sandbox host adds; never its value'),
+    sideEffects: z.boolean().describe('Running it changes the outside world: tasks never run it in their Execute step'),
     stats: toolStats,
     createdAt: z.string(),
     promotedAt: z.string().nullable(),

@@ -6,14 +6,14 @@ import { generateTool } from '../../core/tools/generate.js';
 import { toolDraftSchema, type ToolDraft } from '../../core/tools/tool.js';
 import { validateToolCode } from '../../core/tools/validation.js';
 import { DiscoveryFetchError } from './bounded-fetch.js';
-import { checkDiscoveryTarget, type DiscoveryTargetRules } from './discovery-target.js';
+import { checkDiscoveryTarget, pinDiscoveryTarget, type DiscoveryTargetRules } from './discovery-target.js';
 import { discoverByProbing, discoverFromSpec } from './discovery.js';
 import type { CodeModel } from './code-model.js';
 
 export interface DiscoveryRequest {
   tenant: string;
   source: CapabilitySource;
-  /** Operations to describe in full; none: the `prioritize` most useful ones. */
+  /** Operations to describe in full; none: the `prioritize` most useful reads (a write is built only when named). */
   operations: string[];
   prioritize: number;
 }
@@ -40,16 +40,18 @@ export function createDiscoveryActivities(rules: DiscoveryTargetRules) {
       if (!target) throw ApplicationFailure.nonRetryable('a capability source needs specUrl or baseUrl', 'InputError');
       // The same address rules as tools' own requests, on the URL and on every redirect hop: no reaching private
       // networks through a document URL.
-      const checkUrl = (url: string) => checkDiscoveryTarget(url, rules);
+      // Each hop is connected to the address that was judged, so a rebinding DNS server cannot redirect the fetch.
+      const guard = { checkUrl: (url: string) => checkDiscoveryTarget(url, rules), pin: pinDiscoveryTarget(rules) };
       let api: DiscoveredApi;
       try {
-        api = source.specUrl ? await discoverFromSpec(source.specUrl, { checkUrl }) : await discoverByProbing(target, { checkUrl, ...(source.probePaths ? { paths: source.probePaths } : {}) });
+        api = source.specUrl ? await discoverFromSpec(source.specUrl, guard) : await discoverByProbing(target, { ...guard, ...(source.probePaths ? { paths: source.probePaths } : {}) });
       } catch (error) {
         // Timeouts, refused connections and server errors may pass; a refused address or an invalid document will not.
         if (isTransient(error)) throw error;
         throw ApplicationFailure.nonRetryable(error instanceof Error ? error.message : String(error), 'InvalidApiDocument');
       }
-      const wanted = new Set(operations.length > 0 ? operations : api.prioritized.slice(0, prioritize));
+      const reads = new Set(api.operations.filter((op) => op.method === 'get' || op.method === 'head').map((op) => op.operationId));
+      const wanted = new Set(operations.length > 0 ? operations : api.prioritized.filter((id) => reads.has(id)).slice(0, prioritize));
       return {
         api: { ...api, operations: api.operations.filter((op) => wanted.has(op.operationId)) },
         available: api.operations.slice(0, MAX_LISTED_OPERATIONS).map((op) => op.operationId),
@@ -84,6 +86,8 @@ export interface ToolWriterDeps {
 export function createToolWriterActivities({ model }: ToolWriterDeps) {
   return {
     writeTool: ({ tenant, api, operationId, secret, sourceUrl, buildId }: WriteToolRequest): Promise<ToolDraft> => whileHeartbeating(async () => {
+      const operation = api.operations.find((op) => op.operationId === operationId);
+      if (!operation) throw ApplicationFailure.nonRetryable(`the API has no operation ${operationId}`, 'InputError');
       const generated = generateTool(api, operationId, { ...(secret ? { secretName: secret } : {}) });
       const deterministic = toolDraftSchema.parse({
         name: generated.name,
@@ -96,11 +100,11 @@ export function createToolWriterActivities({ model }: ToolWriterDeps) {
         api: api.name,
         operationId,
         ...(sourceUrl ? { sourceUrl } : {}),
+        // Reads leave the outside world as it is; anything else is an effect a task may not cause on its own.
+        sideEffects: !(operation.method === 'get' || operation.method === 'head'),
         ...(secret && api.auth.type !== 'none' ? { authSecret: secret } : {}),
       });
       if (!model) return deterministic;
-      const operation = api.operations.find((op) => op.operationId === operationId);
-      if (!operation) throw ApplicationFailure.nonRetryable(`the API has no operation ${operationId}`, 'InputError');
       let problems: string[] = [];
       for (let attempt = 1; attempt <= 2; attempt += 1) {
         const context = Context.current();

@@ -3,6 +3,8 @@
  * a deadline, a cap on the body (read as a stream, so a huge response is cut off
  * rather than buffered), and errors that name the URL.
  */
+import { exchange } from '../tools/sandbox/http-exchange.js';
+import { PolicyRefusal, type Destination } from '../tools/sandbox/http-policy.js';
 
 /** Says why a URL may not be fetched (e.g. it resolves to a private network), or undefined when it may. */
 export type UrlCheck = (url: string) => Promise<string | undefined> | string | undefined;
@@ -12,6 +14,11 @@ export interface FetchLimits {
   maxBytes: number;
   /** Applied to the URL and to every redirect target before it is requested. */
   checkUrl?: UrlCheck;
+  /**
+   * The address each hop must connect to, judged once: with it, the request goes through node:http(s) pinned to that
+   * address (a DNS server cannot answer differently for the connection than for the check).
+   */
+  pin?: (url: string) => Promise<Destination>;
 }
 
 const MAX_REDIRECTS = 5;
@@ -95,12 +102,17 @@ export async function fetchBounded(target: string, headers: Record<string, strin
   try {
     for (let hop = 0; ; hop++) {
       const sameOrigin = new URL(url).origin === new URL(first).origin;
-      const response = await fetch(url, {
-        method: 'GET',
-        headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5', ...(sameOrigin ? headers : {}) },
-        redirect: 'manual',
-        signal,
-      });
+      const requestHeaders = { accept: 'application/json, application/yaml;q=0.9, */*;q=0.5', ...(sameOrigin ? headers : {}) };
+      if (limits.pin) {
+        const result = await exchange({ method: 'GET', destination: await limits.pin(url), headers: requestHeaders, body: undefined, maxResponseBytes: limits.maxBytes, signal });
+        if (result.location !== undefined) {
+          if (hop >= MAX_REDIRECTS) throw new DiscoveryFetchError(first, `GET ${first} redirected more than ${MAX_REDIRECTS} times`);
+          url = await checked(new URL(result.location, url).toString(), limits.checkUrl);
+          continue;
+        }
+        return { url, status: result.status, headers: new Headers(result.headers), text: new TextDecoder().decode(result.body ?? Buffer.alloc(0)) };
+      }
+      const response = await fetch(url, { method: 'GET', headers: requestHeaders, redirect: 'manual', signal });
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         await response.body?.cancel();
@@ -113,7 +125,9 @@ export async function fetchBounded(target: string, headers: Record<string, strin
     }
   } catch (error) {
     if (error instanceof DiscoveryFetchError) throw error;
-    if (signal.aborted) throw new DiscoveryFetchError(url, `GET ${url} timed out after ${limits.timeoutMs} ms`);
+    if (signal.aborted || (error instanceof PolicyRefusal && error.code === 'HTTP_TIMEOUT')) throw new DiscoveryFetchError(url, `GET ${url} timed out after ${limits.timeoutMs} ms`);
+    if (error instanceof PolicyRefusal && error.code === 'RESPONSE_TOO_LARGE') throw new DiscoveryFetchError(url, `response from ${url} exceeds ${limits.maxBytes} bytes`);
+    if (error instanceof PolicyRefusal && error.code !== 'NETWORK_ERROR') throw new DiscoveryFetchError(url, `${url} may not be fetched: ${error.message}`);
     throw new DiscoveryFetchError(url, `GET ${url} failed: ${describeCause(error)}`);
   }
 }

@@ -1,10 +1,19 @@
-import { defaultResolveHost, PolicyRefusal, resolveDestination, type ResolveHost } from '../tools/sandbox/http-policy.js';
+import { DiscoveryFetchError } from './bounded-fetch.js';
+import { defaultResolveHost, PolicyRefusal, resolveDestination, type Destination, type ResolveHost } from '../tools/sandbox/http-policy.js';
 import { WEB_SCHEMES } from '../tools/sandbox/origins.js';
 
 export interface DiscoveryTargetRules {
   /** Origins that may resolve to private or loopback addresses (the local demo API, an operator's intranet API). */
   privateOrigins: readonly string[];
   resolveHost?: ResolveHost;
+}
+
+/** The address a discovery request must connect to: judged by the same rules, then pinned for the connection. */
+export function pinDiscoveryTarget(rules: DiscoveryTargetRules): (url: string) => Promise<Destination> {
+  return (text) => {
+    const url = new URL(text);
+    return resolveDestination(url, { allowedOrigins: new Set([url.origin]), privateOrigins: new Set(rules.privateOrigins), resolveHost: rules.resolveHost ?? defaultResolveHost });
+  };
 }
 
 /**
@@ -25,6 +34,8 @@ export async function checkDiscoveryTarget(text: string, rules: DiscoveryTargetR
     await resolveDestination(url, { allowedOrigins: new Set([url.origin]), privateOrigins: new Set(rules.privateOrigins), resolveHost: rules.resolveHost ?? defaultResolveHost });
     return undefined;
   } catch (error) {
+    // A name that does not resolve right now is a network problem to retry, not a verdict on the address.
+    if (error instanceof PolicyRefusal && error.code === 'NETWORK_ERROR') throw new DiscoveryFetchError(text, `GET ${text} failed: ${error.message}`);
     if (error instanceof PolicyRefusal) return error.message;
     throw error;
   }

@@ -29,6 +29,7 @@ const httpUrl = z
 const headersSchema = z.record(z.string().min(1).max(200), z.string().max(8000)).optional();
 /** Vetoes URLs (the first and every redirect target), e.g. ones that resolve to private addresses. */
 const urlCheckSchema = z.custom<UrlCheck>((value) => typeof value === 'function', 'a function (url) => refusal | undefined').optional();
+const pinSchema = z.custom<NonNullable<FetchLimits['pin']>>((value) => typeof value === 'function', 'a function (url) => the address to connect to').optional();
 
 const specOptionsSchema = z
   .object({
@@ -36,6 +37,7 @@ const specOptionsSchema = z
     baseUrl: httpUrl.optional(),
     headers: headersSchema,
     checkUrl: urlCheckSchema,
+    pin: pinSchema,
     timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
     maxBytes: z.number().int().min(1024).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
   })
@@ -50,6 +52,7 @@ const probeOptionsSchema = z
     paths: z.array(z.string().regex(/^\/[^\s]*$/, 'a path starting with /').max(300)).max(50).optional(),
     headers: headersSchema,
     checkUrl: urlCheckSchema,
+    pin: pinSchema,
     /** The API's name; default derived from the host. */
     name: z.string().min(1).max(100).optional(),
     timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
@@ -58,6 +61,10 @@ const probeOptionsSchema = z
   })
   .strict();
 export type DiscoverByProbingOptions = z.input<typeof probeOptionsSchema>;
+
+function fetchLimits(settings: { timeoutMs: number; maxBytes: number; checkUrl?: UrlCheck | undefined; pin?: FetchLimits['pin'] | undefined }): FetchLimits {
+  return { timeoutMs: settings.timeoutMs, maxBytes: settings.maxBytes, ...(settings.checkUrl ? { checkUrl: settings.checkUrl } : {}), ...(settings.pin ? { pin: settings.pin } : {}) };
+}
 
 /**
  * The name the parser knows the fetched text by. Not the real URL on purpose: given an
@@ -95,7 +102,7 @@ export async function discoverFromSpec(specUrlOrDocument: string | Record<string
     return normaliseSpec(document, settings.baseUrl ? { baseUrl: settings.baseUrl } : {});
   }
   const specUrl = requireHttpUrl(source).toString();
-  const limits: FetchLimits = { timeoutMs: settings.timeoutMs, maxBytes: settings.maxBytes, ...(settings.checkUrl ? { checkUrl: settings.checkUrl } : {}) };
+  const limits = fetchLimits(settings);
   const response = await fetchBounded(specUrl, settings.headers ?? {}, limits);
   if (response.status < 200 || response.status >= 300) {
     throw new Error(`could not fetch the API description at ${specUrl}: HTTP ${response.status}`);
@@ -132,7 +139,7 @@ export async function discoverByProbing(baseUrl: string, options: DiscoverByProb
   const base = parseInput(httpUrl, baseUrl, 'base URL').replace(/\/+$/, '');
   const settings = parseInput(probeOptionsSchema, options, 'probing options');
   const headers = settings.headers ?? {};
-  const limits: FetchLimits = { timeoutMs: settings.timeoutMs, maxBytes: settings.maxBytes, ...(settings.checkUrl ? { checkUrl: settings.checkUrl } : {}) };
+  const limits = fetchLimits(settings);
 
   const root = await probe(base, '/', headers, limits);
   const candidates = settings.paths ?? (root.json !== undefined ? linkedPaths(root.json, base, settings.maxPaths) : []);

@@ -50,6 +50,12 @@ export function createToolsActivities({ sandbox, tools, registry, secretAllowed 
             break;
           }
           const { tool } = lookup;
+          if (tool.sideEffects) {
+            // A task proposes effects and a person (or the delegation policy) lets them through; a tool that writes
+            // to the outside world would bypass that, and a retried step would write twice.
+            results.push({ tool: tool.ref, ok: false, output: null, error: `${tool.ref} changes the outside world: a task's tools may only read (its effects are applied after approval)`, durationMs: 0 });
+            break;
+          }
           const outcome = await runTool(sandbox, tool, inputFor(step, results.at(-1)), task.tenant, secretAllowed);
           if (tool.registered && registry) {
             const error = outcome.ok ? undefined : outcome.error;

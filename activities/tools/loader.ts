@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import type { JsonObject } from '../../core/tasks/json.js';
 import type { ToolLevel, ToolRecord } from '../../core/tools/tool.js';
 import { validateToolCode } from '../../core/tools/validation.js';
 import type { BuiltinTool } from './builtin/index.js';
@@ -17,6 +18,8 @@ export interface RunnableTool {
   level: ToolLevel;
   allowedHosts: string[];
   authSecret: string | null;
+  /** Running it changes the outside world (see ToolRecord.sideEffects). */
+  sideEffects: boolean;
   /** Problems of an input against the tool's JSON schema (empty: acceptable). */
   checkInput(input: unknown): string[];
 }
@@ -34,11 +37,36 @@ export interface ToolLoaderDeps {
 export interface ToolLoader {
   load(tenant: string, ref: string): Promise<ToolLookup>;
   /** The same preparation for a tool that is not registered yet (verification before registration). */
-  prepare(tool: Pick<ToolRecord, 'name' | 'code' | 'entry' | 'level' | 'allowedHosts' | 'authSecret' | 'inputSchema'> & { ref: string; version: string }): RunnableTool;
+  prepare(tool: Pick<ToolRecord, 'name' | 'code' | 'entry' | 'level' | 'allowedHosts' | 'authSecret' | 'inputSchema' | 'sideEffects'> & { ref: string; version: string }): RunnableTool;
+}
+
+/**
+ * A tool's schema is the tenant's; its regular expressions would run on the tools pool's own thread, outside any
+ * sandbox deadline, where one catastrophic pattern stalls every tenant's calls. So `pattern`/`patternProperties` are
+ * not checked on the host (the tool checks its own input, inside the sandbox); a level that loses its
+ * patternProperties also stops refusing additional properties, rather than refusing the ones they allowed.
+ */
+export function withoutRegexKeywords(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutRegexKeywords);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const entries = Object.entries(schema as Record<string, unknown>);
+  const hadPatternProperties = entries.some(([key]) => key === 'patternProperties');
+  return Object.fromEntries(
+    entries
+      .filter(([key, value]) => key !== 'pattern' && key !== 'patternProperties' && !(hadPatternProperties && key === 'additionalProperties' && value === false))
+      .map(([key, value]) => [key, key === 'properties' || key === '$defs' || key === 'definitions' ? mapValues(value) : withoutRegexKeywords(value)]),
+  );
+}
+
+/** Under `properties` and `$defs` the keys are names, not keywords: only their values are schemas. */
+function mapValues(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, schema]) => [name, withoutRegexKeywords(schema)]));
 }
 
 export function createToolLoader({ builtin, registry }: ToolLoaderDeps): ToolLoader {
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // Not allErrors: on hostile input, collecting every error is work the pool does for nothing.
+  const ajv = new Ajv({ strict: false });
   // Parsing and schema compilation are the expensive part of a warm call; a tool's definition never changes under
   // its hash, so both are cached by it.
   const prepared = new Map<string, RunnableTool>();
@@ -51,7 +79,7 @@ export function createToolLoader({ builtin, registry }: ToolLoaderDeps): ToolLoa
     }
     let validate: ValidateFunction;
     try {
-      validate = ajv.compile(tool.inputSchema);
+      validate = ajv.compile(withoutRegexKeywords(tool.inputSchema) as JsonObject);
     } catch (error) {
       throw new Error(`tool ${tool.ref} has an invalid input schema: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -65,6 +93,7 @@ export function createToolLoader({ builtin, registry }: ToolLoaderDeps): ToolLoa
       level: tool.level,
       allowedHosts: tool.allowedHosts,
       authSecret: tool.authSecret,
+      sideEffects: tool.sideEffects,
       checkInput: (input) => (validate(input) ? [] : (validate.errors ?? []).map((e) => `input${e.instancePath} ${e.message ?? 'is invalid'}`)),
     };
   };
@@ -86,7 +115,7 @@ export function createToolLoader({ builtin, registry }: ToolLoaderDeps): ToolLoa
         return {
           found: true,
           replaced: [],
-          tool: { ref: shipped.name, name: shipped.name, version: shipped.version, registered: false, script: shipped.code, entry: 'main', level: 'RESTRICTED', allowedHosts: [], authSecret: null, checkInput: () => [] },
+          tool: { ref: shipped.name, name: shipped.name, version: shipped.version, registered: false, script: shipped.code, entry: 'main', level: 'RESTRICTED', allowedHosts: [], authSecret: null, sideEffects: false, checkInput: () => [] },
         };
       }
       if (!registry) return { found: false, reason: `unknown tool "${ref}"` };
@@ -101,7 +130,12 @@ export function createToolLoader({ builtin, registry }: ToolLoaderDeps): ToolLoa
         if (!next) return { found: false, reason: `tool ${record.id} points at a missing replacement ${record.replacementId}` };
         record = next;
       }
-      return { found: true, tool: fromRecord(record), replaced };
+      try {
+        return { found: true, tool: fromRecord(record), replaced };
+      } catch (error) {
+        // Stored code that no longer passes (the rules grew stricter) is a tool that cannot run, not a broken step.
+        return { found: false, reason: error instanceof Error ? error.message : String(error) };
+      }
     },
   };
 }

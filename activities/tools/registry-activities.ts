@@ -4,6 +4,7 @@ import type { JsonObject, JsonValue } from '../../core/tasks/json.js';
 import { toolDraftSchema, type ToolDraft, type ToolRecord, type ToolStatus } from '../../core/tools/tool.js';
 import { validateToolCode } from '../../core/tools/validation.js';
 import { parseInput } from '../../core/validation.js';
+import { BUILTIN_TOOL_NAMES, type BuiltinToolName } from './builtin/index.js';
 import type { ToolLoader } from './loader.js';
 import type { ToolRegistry } from './registry/ports.js';
 import { runTool, type SandboxRunner, type SecretPolicy } from './run-tool.js';
@@ -104,6 +105,8 @@ export function createToolRegistryActivities({ sandbox, tools, registry, secretA
     /** Idempotent: the same definition under the same name is the existing version. */
     registerTool: ({ tenant, draft, creator }: { tenant: string; draft: ToolDraft; creator: string }): Promise<{ tool: ToolSummary; created: boolean }> => whileHeartbeating(async () => {
       const parsed = parseInput(toolDraftSchema, draft, 'tool');
+      // A built-in tool of the same name would always win at run time: the registered one could never be called.
+      if (BUILTIN_TOOL_NAMES.includes(parsed.name as BuiltinToolName)) throw ApplicationFailure.nonRetryable(`${parsed.name} is the name of a built-in tool`, 'InvalidTool');
       const validated = validateToolCode(parsed.code, { entry: parsed.entry });
       if (!validated.ok) throw ApplicationFailure.nonRetryable(`tool ${parsed.name} fails validation: ${validated.problems.map((p) => p.rule).join(', ')}`, 'InvalidTool');
       const { tool, created } = await registry.register(tenant, { ...parsed, creator });
@@ -114,8 +117,8 @@ export function createToolRegistryActivities({ sandbox, tools, registry, secretA
      * The tenant's usable tools generated from an API source, by operation: what a task can use at once and a
      * capability request need not build again.
      */
-    async findSourceTools({ tenant, sourceUrl }: { tenant: string; sourceUrl: string }): Promise<Record<string, string>> {
-      const found = await registry.search(tenant, { sourceUrl, sort: 'recent', limit: 500 });
+    async findSourceTools({ tenant, sourceUrl, authSecret }: { tenant: string; sourceUrl: string; authSecret: string | null }): Promise<Record<string, string>> {
+      const found = await registry.search(tenant, { sourceUrl, authSecret, sort: 'recent', limit: 500 });
       const byOperation: Record<string, string> = {};
       for (const tool of found) {
         if (tool.status === 'deprecated' || !tool.operationId || byOperation[tool.operationId]) continue;

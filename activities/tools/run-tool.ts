@@ -29,6 +29,8 @@ export async function runTool(sandbox: SandboxRunner, tool: RunnableTool, input:
     level: tool.level,
     allowedHosts: tool.allowedHosts,
     secretNames: tool.authSecret ? [tool.authSecret] : [],
+    // MODERATE and up read the tenant's own part of the data directory.
+    dataScope: tenant,
   });
   const durationMs = Math.round(run.durationMs);
   return run.ok ? { ok: true, output: run.output as JsonValue, durationMs } : { ok: false, error: `${run.error.code}: ${run.error.message}`, durationMs };

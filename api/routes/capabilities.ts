@@ -20,7 +20,7 @@ export function registerCapabilityRoutes(scope: FastifyInstance, deps: { tempora
     handler: async (req, reply) => {
       const principal = authorize(req, request.permission);
       const body = parseOr400(request.body, req.body);
-      const id = capabilityId(body.api);
+      const id = capabilityId(body.api, body.secret);
       const workflowId = capabilityWorkflowId(principal.tenant, id);
       // Informational only (a build may start or end between the two calls): did this request find one under way?
       const running = await isRunning(deps.temporal, workflowId);

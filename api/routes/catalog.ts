@@ -343,6 +343,7 @@ export const ROUTES = {
       400: error('Invalid fields, or code that fails validation (rule and line:column in the message)'),
       409: error('The name belongs to a built-in tool'),
       ...AUTH_ERRORS,
+      403: error('The key’s role may not register, or a level above RESTRICTED without an admin key'),
     },
   },
   listTools: {
@@ -376,6 +377,8 @@ export const ROUTES = {
       400: error('An invalid body'),
       ...AUTH_ERRORS,
       404: error('No such tool, or a deprecated one without a replacement'),
+      409: error('The runId was used before for another tool or input'),
+      422: error('The run could not be made (e.g. the stored tool no longer passes validation)'),
       503: error('Temporal is unreachable'),
     },
   },

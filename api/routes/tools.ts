@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, WorkflowFailedError, type Client } from '@temporalio/client';
 import { Ajv } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import { BUILTIN_TOOL_NAMES } from '../../activities/tools/builtin/index.js';
 import { createPostgresToolRegistry } from '../../activities/tools/registry/postgres-registry.js';
 import { ToolConflict, type ToolRegistry } from '../../activities/tools/registry/ports.js';
 import { summarize, type ToolRunOutcome } from '../../activities/tools/registry-activities.js';
+import { shortHash } from '../../core/hash.js';
 import { TASK_QUEUES } from '../../core/tasks/queues.js';
 import { PROMOTION, runsUntilPromotion } from '../../core/tools/stats.js';
 import { validateToolCode } from '../../core/tools/validation.js';
@@ -13,7 +14,8 @@ import type { Db } from '../../infra/db/pool.js';
 import type { toolRunWorkflow } from '../../workflows/index.js';
 import { toolRunWorkflowId } from '../../workflows/tools/workflow.js';
 import { authorize } from '../auth/http.js';
-import { badRequest, conflict, notFound, parseOr400 } from '../errors.js';
+import { can } from '../auth/roles.js';
+import { ApiError, badRequest, conflict, forbidden, notFound, parseOr400 } from '../errors.js';
 import { ONCE_PER_ID, startedOnce } from '../start-once.js';
 import { ROUTES } from './catalog.js';
 
@@ -37,6 +39,8 @@ export function registerToolRoutes(scope: FastifyInstance, deps: { db: Db; tempo
     handler: async (request, reply) => {
       const principal = authorize(request, register.permission);
       const draft = parseOr400(register.body, request.body);
+      // More trust than RESTRICTED (files, longer limits) is the tenant's administrators' to give, not any submitter's.
+      if (draft.level !== 'RESTRICTED' && !can(principal.role, 'administer')) throw forbidden(`registering a ${draft.level} tool needs an admin key`, 'level');
       if (builtins.has(draft.name)) throw conflict('tool_conflict', `${draft.name} is a built-in tool; register under another name`);
       const validated = validateToolCode(draft.code, { entry: draft.entry });
       if (!validated.ok) {
@@ -107,17 +111,30 @@ export function registerToolRoutes(scope: FastifyInstance, deps: { db: Db; tempo
       if (tool.status === 'deprecated' && !tool.replacementId) throw notFound(`tool ${tool.id} is deprecated and has no replacement`);
       const runId = body.runId ?? randomUUID();
       const workflowId = toolRunWorkflowId(principal.tenant, runId);
-      await startedOnce(() =>
+      // The same run id is the same run only for the same tool and input; anything else is a mistake to refuse.
+      const fingerprint = shortHash(JSON.stringify([id, body.input]));
+      const created = await startedOnce(() =>
         deps.temporal.workflow.start<typeof toolRunWorkflow>('toolRunWorkflow', {
           workflowId,
           taskQueue: TASK_QUEUES.workflows,
-          args: [{ tenant: principal.tenant, ref: id, input: body.input as never, runId }],
+          // `api:` keeps these runs apart from the runs tasks record (`task:…`) in the tool's stats.
+          args: [{ tenant: principal.tenant, ref: id, input: body.input as never, runId: `api:${runId}` }],
+          memo: { request: fingerprint },
           ...ONCE_PER_ID,
           staticSummary: `Run ${tool.id}`,
         }),
       );
-      const outcome: ToolRunOutcome = await deps.temporal.workflow.getHandle(workflowId).result();
-      return { runId, ...outcome };
+      const handle = deps.temporal.workflow.getHandle(workflowId);
+      if (!created && (await handle.describe()).memo?.request !== fingerprint) throw conflict('run_conflict', `run ${runId} was made with another tool or input`);
+      try {
+        const outcome: ToolRunOutcome = await handle.result();
+        return { runId, ...outcome };
+      } catch (error) {
+        if (!(error instanceof WorkflowFailedError)) throw error;
+        const cause = error.cause instanceof ActivityFailure ? error.cause.cause : error.cause;
+        if (cause instanceof ApplicationFailure && cause.type === 'ToolNotFound') throw notFound(cause.message);
+        throw new ApiError(422, 'tool_run_failed', cause?.message ?? error.message);
+      }
     },
   });
 

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
       const source = { specUrl };
       const started = performance.now();
       const view: CapabilityView = await stack.client.workflow.execute('capabilityWorkflow', {
-        workflowId: capabilityWorkflowId(tenant, capabilityId(source)),
+        workflowId: capabilityWorkflowId(tenant, capabilityId(source, DEMO_SECRET_NAME)),
         taskQueue: TASK_QUEUES.workflows,
         args: [{ api: source, operations: OPERATIONS, secret: DEMO_SECRET_NAME, tenant, requestedBy: 'bench', notify: [] }],
       });

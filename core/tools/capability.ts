@@ -93,9 +93,12 @@ export function sourceUrlOf(source: CapabilitySource): string {
   return source.specUrl ?? source.baseUrl ?? '';
 }
 
-/** Derived from the API's source, so the same API asked for twice (by anyone of the tenant) is the same capability. */
-export function capabilityId(source: CapabilitySource): string {
-  return `cap-${shortHash(sourceUrlOf(source))}`;
+/**
+ * Derived from the API's source and the credential its tools use, so the same API asked for twice (by anyone of the
+ * tenant) is the same capability, while tools for another credential of the same API are built for that one.
+ */
+export function capabilityId(source: CapabilitySource, secret?: string): string {
+  return `cap-${shortHash(`${sourceUrlOf(source)}\n${secret ?? ''}`)}`;
 }
 
 export function capabilityWorkflowId(tenant: string, id: string): string {

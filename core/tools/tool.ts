@@ -48,6 +48,8 @@ export interface ToolRecord {
   allowedHosts: string[];
   /** The name of the credential the sandbox host injects for this tool's requests (never the credential). */
   authSecret: string | null;
+  /** Running it changes the outside world (an API write): a task's Execute step refuses it; effects wait for approval. */
+  sideEffects: boolean;
   stats: ToolStats;
   createdAt: string;
   promotedAt: string | null;
@@ -90,6 +92,8 @@ export const toolDraftSchema = z
     api: z.string().min(1).max(100).optional(),
     operationId: z.string().min(1).max(200).optional(),
     sourceUrl: z.string().url().max(2000).optional(),
+    /** Presumed until the registrant says the tool only reads: a task's Execute step runs only tools without. */
+    sideEffects: z.boolean().default(true),
   })
   .strict();
 export type ToolDraft = z.infer<typeof toolDraftSchema>;

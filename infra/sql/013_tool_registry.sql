@@ -31,6 +31,8 @@ create table tools (
   input_schema     jsonb not null,
   allowed_hosts    text[] not null default '{}',
   auth_secret      text,
+  -- Whether running it changes the outside world (an API write): such tools never run inside a task's Execute step.
+  side_effects     boolean not null default true,
   runs             integer not null default 0 check (runs >= 0),
   successes        integer not null default 0 check (successes >= 0 and successes <= runs),
   success_rate     double precision not null default 0 check (success_rate between 0 and 1),
@@ -41,13 +43,14 @@ create table tools (
   deprecated_at    timestamptz,
   primary key (tenant_id, id),
   unique (tenant_id, name, version),
-  -- The same definition (code, entry, level, hosts, schema, credential) under a name is the same tool: registering it again is a no-op, not a new version.
-  unique (tenant_id, name, definition_sha256),
   check ((status = 'deprecated') = (deprecated_at is not null)),
   check (replacement_id is null or status = 'deprecated'),
   foreign key (tenant_id, replacement_id) references tools (tenant_id, id)
 );
 create index tools_by_name on tools (tenant_id, name, version desc);
+-- The same definition (code, entry, level, hosts, schema, credential, side effects) under a name is the same tool while it is in use:
+-- registering it again is a no-op. A deprecated definition registered again becomes a new version.
+create unique index tools_same_definition on tools (tenant_id, name, definition_sha256) where status <> 'deprecated';
 create index tools_by_api on tools (tenant_id, api, operation_id);
 create index tools_by_source on tools (tenant_id, source_url, operation_id) where source_url is not null;
 

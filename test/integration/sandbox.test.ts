@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_TOOL_NAMES, loadBuiltinTool } from '../../activities/tools/builtin/index.js';
 import { createSandbox } from '../../activities/tools/sandbox/sandbox.js';
@@ -416,5 +419,25 @@ describe('sandbox isolation and limits', () => {
   it('rejects invalid limits as a caller error', async () => {
     await expect(sandbox.run({ code: 'function main() {}', input: null, limits: { timeoutMs: 0 } })).rejects.toThrow(RangeError);
     await expect(sandbox.run({ code: 'function main() {}', input: null, limits: { maxStackBytes: 64 * MiB } })).rejects.toThrow(/maxStackBytes/);
+  });
+});
+
+describe("a tenant's part of the data directory", () => {
+  it('lets a MODERATE call read only its own scope of the data directory', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ants-data-'));
+    mkdirSync(join(root, 'tenant-a'));
+    mkdirSync(join(root, 'tenant-b'));
+    writeFileSync(join(root, 'tenant-a', 'rates.json'), '{"eur":1}');
+    writeFileSync(join(root, 'tenant-b', 'rates.json'), '{"secret":true}');
+    const scoped = createSandbox({ threads: 1, dataDir: root });
+    try {
+      const read = (path: string, dataScope: string) => scoped.run({ code: `function main() { return data.read(${JSON.stringify(path)}); }`, input: null, level: 'MODERATE', dataScope });
+      expect(expectOutput(await read('rates.json', 'tenant-a'))).toBe('{"eur":1}');
+      expectError(await read('../tenant-b/rates.json', 'tenant-a'), 'TOOL_ERROR', /PATH_OUTSIDE/);
+      await expect(scoped.run({ code: 'function main() { return 1; }', input: null, level: 'MODERATE', dataScope: '../tenant-b' })).rejects.toThrow(/single path segment/);
+    } finally {
+      await scoped.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -72,8 +72,10 @@ describe('capabilities: the meta-agent builds tools from an API document', () =>
 
     const listed = await call(key, 'GET', `/v1/tools?api=${view.api?.name}`);
     expect(listed.body.count).toBe(4);
-    const tools = listed.body.tools as Array<{ name: string; status: string; allowedHosts: string[]; authSecret: string | null; creator: string }>;
+    const tools = listed.body.tools as Array<{ name: string; status: string; allowedHosts: string[]; authSecret: string | null; creator: string; sideEffects: boolean }>;
     expect(tools.every((t) => t.status === 'testing' && t.allowedHosts[0] === demoUrl && t.authSecret === 'payments-demo' && t.creator.startsWith('meta.integration_builder'))).toBe(true);
+    // Only the write is marked as changing the outside world: tasks may run the reads, never it.
+    expect(tools.filter((t) => t.sideEffects).map((t) => t.name)).toEqual([expect.stringMatching(/\.createCharge$/)]);
 
     // Asking again later is answered from the registry: nothing is built twice.
     const again = await call(key, 'POST', '/v1/capabilities', request);
@@ -93,6 +95,8 @@ describe('capabilities: the meta-agent builds tools from an API document', () =>
     expect((run.body.output as { data: unknown[] }).data).toHaveLength(3);
     // The same run id is the same run: answered again, counted once.
     expect((await call(key, 'POST', `/v1/tools/${name}/execute`, { input: { limit: 3 }, runId: 'first-run' })).body.durationMs).toBe(run.body.durationMs);
+    // …and not a way to read another run's result: another input under that id is refused.
+    expect((await call(key, 'POST', `/v1/tools/${name}/execute`, { input: { limit: 4 }, runId: 'first-run' })).status).toBe(409);
     let promoted = false;
     for (let n = 2; n <= 10; n += 1) promoted ||= (await call(key, 'POST', `/v1/tools/${name}/execute`, { input: { limit: 1 }, runId: `run-${n}` })).body.promoted === true;
     expect(promoted).toBe(true);
@@ -121,11 +125,15 @@ describe('capabilities: the meta-agent builds tools from an API document', () =>
   });
 
   it('refuses unsafe code at registration, naming the rule and the place', async () => {
-    const { key } = await tenantKey();
+    const { key, admin } = await tenantKey();
     const refused = await call(key, 'POST', '/v1/tools', { name: 'evil.tool', description: 'x', code: 'export function main() {\n  return eval("1");\n}' });
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toMatch(/no-eval at 2:\d+/);
     expect((await call(key, 'POST', '/v1/tools', { name: 'finance.match_transactions', description: 'x', code: 'function main() { return 1; }' })).status).toBe(409);
+    // More trust than RESTRICTED is an administrator's to give.
+    const moderate = { name: 'acme.readFile', description: 'x', code: 'export function main() { return data.list(); }', level: 'MODERATE' };
+    expect((await call(key, 'POST', '/v1/tools', moderate)).status).toBe(403);
+    expect((await call(admin, 'POST', '/v1/tools', moderate)).status).toBe(201);
     // A document on the cloud metadata address is never fetched: the build fails, saying why.
     const metadata = await call(key, 'POST', '/v1/capabilities', { api: { specUrl: 'http://169.254.169.254/openapi.json' } });
     expect(metadata.status).toBe(202);
@@ -173,7 +181,7 @@ describe('capabilities: the meta-agent builds tools from an API document', () =>
     expect(remembered.rowCount).toBeGreaterThan(0);
 
     // The next task of the tenant finds the tool registered and binds it at once: no build is asked for.
-    const build = harness.env.client.workflow.getHandle(`capability:${tenant}:${capabilityId({ specUrl: specUrl() })}`);
+    const build = harness.env.client.workflow.getHandle(`capability:${tenant}:${capabilityId({ specUrl: specUrl() }, 'payments-demo')}`);
     const buildRun = (await build.describe()).runId;
     const next = await call(key, 'POST', '/v1/tasks', {
       taskId: 'reconcile-again',

@@ -68,13 +68,13 @@ export function useCapabilities(input: Pick<TaskWorkflowInput, 'tenant' | 'reque
         const where = sourceUrlOf(group.source);
         // The usual case once an API has been built for the tenant: its tools are registered; no build to ask for.
         const registered = await registry.findSourceTools.executeWithOptions({ ...TOOLS_REGISTRY_STEP, summary: `Find the tools of ${where.slice(0, 100)}` }, [
-          { tenant: input.tenant, sourceUrl: where },
+          { tenant: input.tenant, sourceUrl: where, authSecret: group.secret ?? null },
         ]);
         if (Object.values(group.aliases).every((operation) => registered[operation])) {
           for (const [alias, operation] of Object.entries(group.aliases)) bindings[alias] = registered[operation] as string;
           continue;
         }
-        const workflowId = capabilityWorkflowId(input.tenant, capabilityId(group.source));
+        const workflowId = capabilityWorkflowId(input.tenant, capabilityId(group.source, group.secret));
         await request(workflowId, group);
         if (!(await condition(() => ready.has(workflowId), CAPABILITY_WAIT))) {
           throw ApplicationFailure.nonRetryable(`the tools for ${where} were not ready within ${CAPABILITY_WAIT}`, 'CapabilityUnavailable');

@@ -7,6 +7,8 @@ export interface ToolSearch {
   name?: string;
   api?: string;
   sourceUrl?: string;
+  /** The credential the tools use; null: tools that use none. */
+  authSecret?: string | null;
   creator?: string;
   status?: ToolStatus;
   level?: ToolLevel;

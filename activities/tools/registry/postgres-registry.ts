@@ -28,6 +28,7 @@ interface ToolRow {
   input_schema: JsonObject;
   allowed_hosts: string[];
   auth_secret: string | null;
+  side_effects: boolean;
   runs: number;
   successes: number;
   success_rate: number;
@@ -57,6 +58,7 @@ const toRecord = (r: ToolRow): ToolRecord => ({
   inputSchema: r.input_schema,
   allowedHosts: r.allowed_hosts,
   authSecret: r.auth_secret,
+  sideEffects: r.side_effects,
   stats: { runs: r.runs, successes: r.successes, successRate: r.success_rate, avgDurationMs: r.avg_duration_ms, lastUsedAt: r.last_used_at?.toISOString() ?? null },
   createdAt: r.created_at.toISOString(),
   promotedAt: r.promoted_at?.toISOString() ?? null,
@@ -73,8 +75,8 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function definitionHash(r: Pick<Registration, 'code' | 'entry' | 'level' | 'allowedHosts' | 'inputSchema' | 'authSecret'>): string {
-  const definition = { code: r.code, entry: r.entry, level: r.level, allowedHosts: [...r.allowedHosts].sort(), inputSchema: r.inputSchema, authSecret: r.authSecret ?? null };
+export function definitionHash(r: Pick<Registration, 'code' | 'entry' | 'level' | 'allowedHosts' | 'inputSchema' | 'authSecret' | 'sideEffects'>): string {
+  const definition = { code: r.code, entry: r.entry, level: r.level, allowedHosts: [...r.allowedHosts].sort(), inputSchema: r.inputSchema, authSecret: r.authSecret ?? null, sideEffects: r.sideEffects };
   return createHash('sha256').update(canonicalJson(definition)).digest('hex');
 }
 
@@ -96,14 +98,14 @@ export function createPostgresToolRegistry(db: Db): ToolRegistry {
       asTenant(tenant, async (client) => {
         await lockName(client, tenant, registration.name);
         const hash = definitionHash(registration);
-        const same = await client.query<ToolRow>('select * from tools where name = $1 and definition_sha256 = $2', [registration.name, hash]);
+        const same = await client.query<ToolRow>(`select * from tools where name = $1 and definition_sha256 = $2 and status <> 'deprecated'`, [registration.name, hash]);
         if (same.rows[0]) return { tool: toRecord(same.rows[0]), created: false };
         const latest = await client.query<{ version: number | null }>('select max(version) as version from tools where name = $1', [registration.name]);
         const version = (latest.rows[0]?.version ?? 0) + 1;
         const inserted = await client.query<ToolRow>(
           `insert into tools (tenant_id, id, name, version, description, api, operation_id, creator, status, level, entry, code, definition_sha256,
-                              input_schema, allowed_hosts, auth_secret, source_url)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, 'testing', $9, $10, $11, $12, $13, $14, $15, $16) returning *`,
+                              input_schema, allowed_hosts, auth_secret, source_url, side_effects)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, 'testing', $9, $10, $11, $12, $13, $14, $15, $16, $17) returning *`,
           [
             tenant,
             toolId(registration.name, version),
@@ -121,6 +123,7 @@ export function createPostgresToolRegistry(db: Db): ToolRegistry {
             registration.allowedHosts,
             registration.authSecret ?? null,
             registration.sourceUrl ?? null,
+            registration.sideEffects,
           ],
         );
         return { tool: toRecord(inserted.rows[0] as ToolRow), created: true };
@@ -157,6 +160,7 @@ export function createPostgresToolRegistry(db: Db): ToolRegistry {
         if (query.name) add((n) => `name ilike $${n}`, `%${escapeLike(query.name)}%`);
         if (query.api) add((n) => `api = $${n}`, query.api);
         if (query.sourceUrl) add((n) => `source_url = $${n}`, query.sourceUrl);
+        if (query.authSecret !== undefined) add((n) => `auth_secret is not distinct from $${n}`, query.authSecret);
         if (query.creator) add((n) => `creator = $${n}`, query.creator);
         if (query.status) add((n) => `status = $${n}`, query.status);
         if (query.level) add((n) => `level = $${n}`, query.level);

@@ -37,6 +37,10 @@ export function prepareCall(request: SandboxRequest, operatorLimits: LimitsByLev
   if (secretNames !== undefined && (!Array.isArray(secretNames) || !secretNames.every((name) => typeof name === 'string'))) {
     throw new TypeError('sandbox request secretNames must be an array of strings');
   }
+  // One plain path segment: it names a directory under the data root, never a way out of it.
+  if (request.dataScope !== undefined && (typeof request.dataScope !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(request.dataScope))) {
+    throw new TypeError('sandbox request dataScope must be a single path segment');
+  }
 
   const inputJson = serialiseInput(request.input);
   if (typeof inputJson !== 'string') return { ok: false, error: { code: 'INVALID_INPUT', message: inputJson.problem } };

@@ -20,6 +20,7 @@
  * values) never enter the thread that runs tool code. Per-call scratch directories
  * are also created and removed here, so a killed thread cannot leave one behind.
  */
+import { join } from 'node:path';
 import { HttpGateway, type HttpSession, type SecretLookup } from './http-gateway.js';
 import { defaultResolveHost, type ResolveHost } from './http-policy.js';
 import { validateLimitsByLevel, type LimitsByLevel } from './limits.js';
@@ -148,7 +149,7 @@ export class Sandbox {
     try {
       // close() may have run while the directory was being created; nothing would dispatch this call.
       if (this.closed) return { ok: false, error: { code: 'SANDBOX_CRASH', message: 'sandbox closed before the call started' }, durationMs: 0, logs: [] };
-      const grants = this.grantsFor(level, scratchDir);
+      const grants = this.grantsFor(level, scratchDir, request.dataScope);
       const call: ToolCallMessage = { kind: 'call', callId: this.nextCallId++, ...prepared.message, grants };
       return await new Promise<SandboxResult>((settle) => {
         this.waiting.push({ call, allowedOrigins: prepared.allowedOrigins, secretNames: prepared.secretNames, settle });
@@ -159,8 +160,9 @@ export class Sandbox {
     }
   }
 
-  private grantsFor(level: SandboxLevel, scratchDir: string | undefined): FileGrants {
-    return { ...this.fileLimits, dataDir: level === 'RESTRICTED' ? undefined : this.dataDir, scratchDir };
+  private grantsFor(level: SandboxLevel, scratchDir: string | undefined, dataScope: string | undefined): FileGrants {
+    const dataDir = level === 'RESTRICTED' || this.dataDir === undefined ? undefined : dataScope === undefined ? this.dataDir : join(this.dataDir, dataScope);
+    return { ...this.fileLimits, dataDir, scratchDir };
   }
 
   /** Terminates all threads. Calls still queued or running resolve with SANDBOX_CRASH. */

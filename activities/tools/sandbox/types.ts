@@ -50,6 +50,11 @@ export interface SandboxRequest {
    * tenant is entitled to). Default: any secret SandboxOptions.secrets knows.
    */
   secretNames?: string[];
+  /**
+   * The subdirectory of the data directory this call may read (MODERATE and up): the tenant's own, so one tenant's
+   * tool never reads what the operator placed there for another. A single path segment.
+   */
+  dataScope?: string;
 }
 
 export type SandboxErrorCode =
