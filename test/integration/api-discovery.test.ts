@@ -307,7 +307,7 @@ describe('generated tools against the live API', () => {
     const tool = generateTool(api, operationId, { secretName: SECRET });
     const validated = validateToolCode(tool.code, { entry: tool.entry });
     if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
-    return sandbox.run({ code: validated.script, entry: tool.entry, input, level: tool.level, allowedHosts: tool.allowedHosts });
+    return sandbox.run({ code: validated.script, entry: tool.entry, input, level: tool.level, allowedHosts: tool.allowedHosts, secretNames: [SECRET] });
   }
 
   it('lists every customer across pages, with the credential injected by the host', async () => {

@@ -611,7 +611,7 @@ describe('secrets', () => {
       console.log('sent', JSON.stringify(response.json()));
       return { echo: response.json(), everything: JSON.stringify(Object.getOwnPropertyNames(globalThis)) };
     }`;
-    const result = await expectContainedThenHealthy(run(code.replace('URL_A', A), { allowedHosts: [A] }), (r) => {
+    const result = await expectContainedThenHealthy(run(code.replace('URL_A', A), { allowedHosts: [A], secretNames: ['billing'] }), (r) => {
       expect((outputOf(r) as { echo: { headerNames: string[] } }).echo.headerNames).toContain('authorization');
     });
     expect(JSON.stringify(result)).not.toContain('SEKRET');
@@ -621,14 +621,14 @@ describe('secrets', () => {
   it('52. auth to an origin the secret is not bound to is refused, and nothing is sent', async () => {
     const alias = `http://api.private.test:${portA}`;
     const before = receivedByA.length;
-    await expectContainedThenHealthy(run(probe(`${alias}/echo`, { auth: 'billing' }), { allowedHosts: [alias] }), refusedWith('AUTH_NOT_ALLOWED'));
+    await expectContainedThenHealthy(run(probe(`${alias}/echo`, { auth: 'billing' }), { allowedHosts: [alias], secretNames: ['billing'] }), refusedWith('AUTH_NOT_ALLOWED'));
     expect(receivedByA.length).toBe(before);
   });
 
   it('53. a redirect from the bound origin elsewhere does not carry the secret', async () => {
     const alias = `http://api.private.test:${portA}`;
     const before = receivedByA.length;
-    await expectContainedThenHealthy(run(probe(`${A}/to-private-alias`, { auth: 'billing' }), { allowedHosts: [A, alias] }), refusedWith('AUTH_NOT_ALLOWED'));
+    await expectContainedThenHealthy(run(probe(`${A}/to-private-alias`, { auth: 'billing' }), { allowedHosts: [A, alias], secretNames: ['billing'] }), refusedWith('AUTH_NOT_ALLOWED'));
     const redirected = receivedByA.slice(before).filter((request) => request.path === '/echo');
     expect(redirected).toEqual([]);
   });
@@ -642,7 +642,7 @@ describe('secrets', () => {
       try { await http.get('URL_B/', { auth: 'billing' }) } catch (e) { codes.push(e.code); console.log(e.message) }
       return codes;
     }`;
-    await expectContainedThenHealthy(run(code.replace(/URL_A/g, A).replace('URL_B', B), { allowedHosts: [A] }), (result) => {
+    await expectContainedThenHealthy(run(code.replace(/URL_A/g, A).replace('URL_B', B), { allowedHosts: [A], secretNames: ['billing'] }), (result) => {
       expect(outputOf(result)).toEqual(['AUTH_NOT_ALLOWED', 'AUTH_NOT_ALLOWED', 'AUTH_NOT_ALLOWED', 'AUTH_NOT_ALLOWED', 'HOST_NOT_ALLOWED']);
       expect(result.logs.join('\n')).not.toContain('SEKRET');
     });
@@ -651,6 +651,12 @@ describe('secrets', () => {
   it('55. a call limited to other secrets (another tenant\'s) cannot use this one, and nothing is sent', async () => {
     const before = receivedByA.length;
     await expectContainedThenHealthy(run(probe(`${A}/echo`, { auth: 'billing' }), { allowedHosts: [A], secretNames: ['other-tenant-key'] }), refusedWith('AUTH_NOT_ALLOWED'));
+    expect(receivedByA.length).toBe(before);
+  });
+
+  it('56. a call that names no secrets has none, and nothing is sent', async () => {
+    const before = receivedByA.length;
+    await expectContainedThenHealthy(run(probe(`${A}/echo`, { auth: 'billing' }), { allowedHosts: [A] }), refusedWith('AUTH_NOT_ALLOWED'));
     expect(receivedByA.length).toBe(before);
   });
 });

@@ -55,9 +55,8 @@ export class HttpGateway {
   openSession(call: SessionScope): HttpSession {
     const { secrets } = this.options;
     const { secretNames } = call;
-    // A call restricted to some secrets sees the others as unknown.
-    const scopedSecrets: SecretLookup | undefined =
-      secrets === undefined || secretNames === undefined ? secrets : (name) => (secretNames.has(name) ? secrets(name) : undefined);
+    // A call sees only the secrets it names; one that names none has none (the safe default for a new caller).
+    const scopedSecrets: SecretLookup | undefined = secrets === undefined ? undefined : (name) => (secretNames?.has(name) ? secrets(name) : undefined);
     const options = { ...this.options, secrets: scopedSecrets, maxResponseBytes: Math.min(call.maxResponseBytes, this.options.maxResponseBytes) };
     return new HttpSession(options, call.allowedOrigins, call.deadlineAt);
   }

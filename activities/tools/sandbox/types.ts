@@ -47,7 +47,7 @@ export interface SandboxRequest {
   allowedHosts?: string[];
   /**
    * Names of the operator's secrets this call may use with `auth` (e.g. only those its
-   * tenant is entitled to). Default: any secret SandboxOptions.secrets knows.
+   * tenant is entitled to). Default: none.
    */
   secretNames?: string[];
   /**
