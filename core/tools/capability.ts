@@ -127,11 +127,12 @@ export function bindCapabilities(plan: Plan, bindings: Record<string, string>): 
   };
 }
 
-/** Needs grouped by API source: one request (and one wait) per API. */
+/** Needs grouped by capability (API source and credential): one request (and one wait) per build. */
 export function groupNeeds(needs: readonly CapabilityNeed[]): Array<{ source: CapabilitySource; operations: string[]; secret?: string; aliases: Record<string, string> }> {
   const groups = new Map<string, { source: CapabilitySource; operations: string[]; secret?: string; aliases: Record<string, string> }>();
   for (const need of needs) {
-    const key = sourceUrlOf(need.source);
+    // The same key as the build's id: needs of one API with different credentials are different builds.
+    const key = capabilityId(need.source, need.secret);
     const group = groups.get(key) ?? { source: need.source, operations: [], aliases: {}, ...(need.secret ? { secret: need.secret } : {}) };
     if (!group.operations.includes(need.operation)) group.operations.push(need.operation);
     group.aliases[need.alias] = need.operation;

@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { createToolsActivities } from '../../activities/tools/activities.js';
+import { capabilityId, groupNeeds } from '../../core/tools/capability.js';
 import { createToolLoader, withoutRegexKeywords } from '../../activities/tools/loader.js';
 
 const loader = createToolLoader({ builtin: async () => undefined });
@@ -44,5 +45,21 @@ describe("a tool's input schema on the host", () => {
       steps: [{ tool: 'acme.createCharge', input: {} }],
     });
     expect(results).toEqual([{ tool: 'acme.createCharge@1', ok: false, output: null, error: expect.stringMatching(/changes the outside world/), durationMs: 0 }]);
+  });
+});
+
+describe('capability needs', () => {
+  it('are grouped per build: one API with one credential, aliases kept', () => {
+    const specUrl = 'https://pay.example.com/openapi.json';
+    const groups = groupNeeds([
+      { alias: 'charges', source: { specUrl }, operation: 'listCharges', secret: 'pay-eu' },
+      { alias: 'customers', source: { specUrl }, operation: 'listCustomers', secret: 'pay-eu' },
+      { alias: 'usCharges', source: { specUrl }, operation: 'listCharges', secret: 'pay-us' },
+    ]);
+    expect(groups).toEqual([
+      { source: { specUrl }, operations: ['listCharges', 'listCustomers'], secret: 'pay-eu', aliases: { charges: 'listCharges', customers: 'listCustomers' } },
+      { source: { specUrl }, operations: ['listCharges'], secret: 'pay-us', aliases: { usCharges: 'listCharges' } },
+    ]);
+    expect(capabilityId({ specUrl }, 'pay-eu')).not.toBe(capabilityId({ specUrl }, 'pay-us'));
   });
 });
