@@ -60,6 +60,17 @@ function servedBefore(a: Waiter, b: Waiter): boolean {
   return a.taskId < b.taskId;
 }
 
+/** Trails an agent lays about its own work carry this mark, so they are told apart from danger at the place itself. */
+const LAID_BY = 'laidBy';
+const laidByAgent = (p: Pheromone): boolean => p.data[LAID_BY] === 'agent';
+
+/**
+ * How many of the type's agents bid for a task: those with room and the least work lately (the swarm state's
+ * shortlist). Scoring a thousand bids for every task costs more than it tells: the rest would lose on load anyway, and
+ * choosing among the least worked keeps work spread over the whole type.
+ */
+export const SHORTLIST_SIZE = 32;
+
 const asTrail = (p: Pheromone): PheromoneTrail => ({ type: p.type, location: p.location, strength: p.strength, depositedAt: Date.parse(p.depositedAt), expiresAt: Date.parse(p.expiresAt) });
 
 /**
@@ -78,17 +89,20 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
      * type, then scores the bids of the type's instances and awards it to the best with room — or says why not.
      */
     async awardTask(task: MarketTask & { attempt: number }): Promise<AwardOutcome> {
-      const candidates = await state.candidates(task.tenant, task.agentType);
-      if (candidates.length === 0) return { kind: 'not_deployed' };
+      const shortlist = await state.shortlist(task.tenant, task.agentType, { limit: SHORTLIST_SIZE, spreadKey: task.taskId });
+      if (shortlist.agents === 0) return { kind: 'not_deployed' };
+      const { candidates } = shortlist;
       const strength = taskPheromoneStrength({ priority: task.priority, attempts: task.attempt });
       await field
         .deposit({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId, strength, ttlMs: TASK_TRAIL_TTL_MS, data: { taskType: task.taskType, submittedAt: task.submittedAt } })
         .catch(rejectBadInput);
       const at = now();
-      const trails = await field.detect({ tenant: task.tenant, location: task.agentType, types: ['success', 'danger'], limit: 1000 });
-      const agentIds = new Set(candidates.map((c) => c.agentId));
-      // Danger laid by others than the bidders (an integration rate-limited, an alert) holds the work back.
-      const placeDanger = trails.filter((t) => t.type === 'danger' && !agentIds.has(t.depositor)).map(asTrail);
+      // Danger and the tasks waiting here are few; read them together. Success trails are many (one per agent that did
+      // well) and only the bidders' count, so they are read below for the bidders alone.
+      const calls = await field.detect({ tenant: task.tenant, location: task.agentType, types: ['danger', 'task'], limit: 1000 });
+      const dangers = calls.filter((t) => t.type === 'danger');
+      // Danger laid by others than agents (an integration rate-limited, an alert) holds the work back.
+      const placeDanger = dangers.filter((t) => !laidByAgent(t)).map(asTrail);
       const danger = fieldStrength(placeDanger, 'danger', at);
       if (danger >= DANGER_DELAY_THRESHOLD) {
         // Once every one of the n trails is below threshold/n, their sum is below the threshold: a safe wake-up time.
@@ -96,10 +110,9 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
       }
       // The strongest calls are served first: while the room there is would go to tasks calling louder (or as loud and
       // waiting longer), this one waits its turn.
-      let room = candidates.reduce((sum, c) => sum + Math.max(0, c.capacity - c.load), 0);
+      let room = Math.max(0, shortlist.capacity - shortlist.held);
       const me = { strength, submittedAt: task.submittedAt, taskId: task.taskId };
-      const waiting = await field.detect({ tenant: task.tenant, location: task.agentType, types: ['task'], limit: 1000 });
-      const ahead = waiting.filter((t) => t.depositor !== task.taskId && Date.parse(t.depositedAt) >= at - WAITING_FRESH_MS && servedBefore(waiterOf(t), me)).length;
+      const ahead = calls.filter((t) => t.type === 'task' && t.depositor !== task.taskId && Date.parse(t.depositedAt) >= at - WAITING_FRESH_MS && servedBefore(waiterOf(t), me)).length;
       const required = findRepositoryEntry(task.agentType)?.capabilities ?? [];
       const capabilitiesOf = (agentType: string) => (agentType === task.agentType ? required : (findRepositoryEntry(agentType)?.capabilities ?? []));
       let pool = candidates;
@@ -110,11 +123,11 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
         room += helpers.reduce((sum, h) => sum + h.capacity, 0);
       }
       if (ahead >= room) return { kind: 'no_room', bids: pool.length, behind: ahead };
-      const history = smoothedSuccessRates(
-        pool.map((c) => c.agentId),
-        await state.history(task.tenant, task.agentType, task.taskType),
-      );
-      const own = (agentId: string, type: 'success' | 'danger') => fieldStrength(trails.filter((t) => t.depositor === agentId).map(asTrail), type, at);
+      const poolIds = pool.map((c) => c.agentId);
+      const record = await state.history(task.tenant, task.agentType, task.taskType, poolIds);
+      const history = smoothedSuccessRates(poolIds, record.byAgent, record);
+      const successes = pool.length > 0 ? await field.detect({ tenant: task.tenant, location: task.agentType, types: ['success'], depositors: poolIds, limit: 1000 }) : [];
+      const trailsOf = (agentId: string, trails: Pheromone[], type: 'success' | 'danger') => fieldStrength(trails.filter((t) => t.depositor === agentId).map(asTrail), type, at);
       // Capability counts now: the type's own agents match fully, helpers only in part, so they win only when the
       // type's own agents are full.
       const bids: Bid[] = rankBids(
@@ -124,57 +137,64 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
           capabilities: capabilitiesOf(c.agentType),
           load: c.load,
           capacity: c.capacity,
+          recentWorkMs: c.recentWorkMs,
           successRate: history.get(c.agentId) ?? null,
-          successTrail: own(c.agentId, 'success'),
-          dangerTrail: own(c.agentId, 'danger'),
+          successTrail: trailsOf(c.agentId, successes, 'success'),
+          dangerTrail: trailsOf(c.agentId, dangers, 'danger'),
         })),
         task.taskId,
       );
-      const award = await state.award({ tenant: task.tenant, taskId: task.taskId, agentType: task.agentType, taskType: task.taskType, submittedAt: task.submittedAt, bids }).catch(rejectBadInput);
+      const loadOf = new Map(pool.map((c) => [c.agentId, c.load]));
+      const award = await state
+        .award({ tenant: task.tenant, taskId: task.taskId, agentType: task.agentType, taskType: task.taskType, submittedAt: task.submittedAt, bids: bids.map((b) => ({ ...b, load: loadOf.get(b.agentId) })) })
+        .catch(rejectBadInput);
       if (!award) return { kind: 'no_room', bids: bids.length, behind: ahead };
       const winner = pool.find((c) => c.agentId === award.agentId);
       if (!winner) throw new Error(`award went to ${award.agentId}, which is not a candidate`);
-      // Claimed work stops calling for an agent.
-      await field.withdraw({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId });
-      // An agent at 90% or more of its capacity calls for help; the type as a whole that loaded recruits at once.
+      // The slot is held from here: what follows runs at once, so the award's own bookkeeping counts little against the
+      // agent's time. Claimed work stops calling for an agent; an agent at 90% or more of its capacity calls for help.
       const winnerLoad = (winner.load + 1) / Math.max(1, winner.capacity);
-      if (winnerLoad >= CROWDED_LOAD) {
-        await field.deposit({ tenant: task.tenant, type: 'load_balancing', location: task.agentType, depositor: award.agentId, strength: Math.min(1, winnerLoad), ttlMs: LOAD_TRAIL_TTL_MS, data: { load: winner.load + 1, capacity: winner.capacity } });
-      }
-      const held = candidates.reduce((sum, c) => sum + c.load, 0) + 1;
-      const capacity = candidates.reduce((sum, c) => sum + c.capacity, 0);
-      const crowded = capacity === 0 || held / capacity >= CROWDED_LOAD;
-      await appendAudit(db, {
-        tenant: task.tenant,
-        taskId: task.taskId,
-        kind: 'task.awarded',
-        actor: 'marketplace',
-        details: {
-          agentId: award.agentId,
-          score: award.score,
-          reason: award.reason,
-          bidders: bids.length,
-          bids: bids.slice(0, KEPT_BIDS).map((b) => ({ agentId: b.agentId, score: b.score, eligible: b.eligible, reason: b.reason, parts: b.parts })),
-        },
-        idempotencyKey: `task:${task.tenant}:${task.taskId}:awarded`,
-      });
+      await Promise.all([
+        field.withdraw({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId }),
+        winnerLoad >= CROWDED_LOAD
+          ? field.deposit({ tenant: task.tenant, type: 'load_balancing', location: task.agentType, depositor: award.agentId, strength: Math.min(1, winnerLoad), ttlMs: LOAD_TRAIL_TTL_MS, data: { load: winner.load + 1, capacity: winner.capacity } })
+          : undefined,
+        appendAudit(db, {
+          tenant: task.tenant,
+          taskId: task.taskId,
+          kind: 'task.awarded',
+          actor: 'marketplace',
+          details: {
+            agentId: award.agentId,
+            score: award.score,
+            reason: award.reason,
+            bidders: bids.length,
+            bids: bids.slice(0, KEPT_BIDS).map((b) => ({ agentId: b.agentId, score: b.score, eligible: b.eligible, reason: b.reason, parts: b.parts })),
+          },
+          idempotencyKey: `task:${task.tenant}:${task.taskId}:awarded`,
+        }),
+      ]);
+      // The type as a whole that loaded recruits at once.
+      const crowded = shortlist.capacity === 0 || (shortlist.held + 1) / shortlist.capacity >= CROWDED_LOAD;
       return { kind: 'awarded', agentId: award.agentId, workflowId: winner.workflowId, score: award.score, reason: award.reason, bids: bids.length, crowded };
     },
 
     /** Gives the agent's slot back and marks the trail: success reinforces the agent's path, failure warns others off it. */
-    async releaseTask(input: { tenant: string; taskId: string; agentType: string; agentId: string; succeeded: boolean }): Promise<boolean> {
-      const released = await state.release(input.tenant, input.taskId, input.succeeded);
-      const trail = { tenant: input.tenant, location: input.agentType, depositor: input.agentId, data: { taskId: input.taskId } };
-      // Below 90% again: the agent stops calling for help.
-      const agent = (await state.candidates(input.tenant, input.agentType)).find((c) => c.agentId === input.agentId);
-      if (!agent || agent.load / Math.max(1, agent.capacity) < CROWDED_LOAD) {
-        await field.withdraw({ tenant: input.tenant, type: 'load_balancing', location: input.agentType, depositor: input.agentId });
-      }
-      // Reinforcing adds strength, so only the call that closed the award lays the success trail: a retry never doubles
-      // it. A danger deposit only refreshes its trail, so a retry lays it again safely.
-      if (input.succeeded && released) await field.reinforce({ ...trail, type: 'success', ...SUCCESS_DEPOSIT });
-      if (!input.succeeded) await field.deposit({ ...trail, type: 'danger', ...FAILURE_DEPOSIT });
-      return released;
+    async releaseTask(input: { tenant: string; taskId: string; agentType: string; agentId: string; succeeded: boolean; workMs?: number }): Promise<boolean> {
+      if (input.workMs !== undefined && !(Number.isFinite(input.workMs) && input.workMs >= 0)) throw ApplicationFailure.nonRetryable(`workMs must be a duration, not ${input.workMs}`, 'InvalidSwarmInput');
+      const released = await state.release(input.tenant, input.taskId, input.succeeded, input.workMs);
+      const trail = { tenant: input.tenant, location: input.agentType, depositor: input.agentId, data: { taskId: input.taskId, [LAID_BY]: 'agent' } };
+      // Below 90% again, an agent that was calling for help stops (a retry, not knowing, makes sure).
+      const callingBefore = !released || (released.load + 1) / Math.max(1, released.capacity) >= CROWDED_LOAD;
+      const callingNow = released !== null && released.load / Math.max(1, released.capacity) >= CROWDED_LOAD;
+      await Promise.all([
+        callingBefore && !callingNow ? field.withdraw({ tenant: input.tenant, type: 'load_balancing', location: input.agentType, depositor: input.agentId }) : undefined,
+        // Reinforcing adds strength, so only the call that closed the award lays the success trail: a retry never
+        // doubles it. A danger deposit only refreshes its trail, so a retry lays it again safely.
+        input.succeeded && released ? field.reinforce({ ...trail, type: 'success', ...SUCCESS_DEPOSIT }) : undefined,
+        input.succeeded ? undefined : field.deposit({ ...trail, type: 'danger', ...FAILURE_DEPOSIT }),
+      ]);
+      return released !== null;
     },
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PHEROMONE_TYPES, type PheromoneType } from '../../core/swarm/pheromones.js';
+import type { AgentStateRecord } from '../../core/agents/agent.js';
 import type { Bid } from '../../core/swarm/bids.js';
 import type { AgentLoadSample, AwardSample } from '../../core/swarm/metrics.js';
 import type { ArtifactStatus } from '../../core/swarm/stigmergy.js';
@@ -33,6 +34,8 @@ export const detectQuery = z
     tenant,
     types: z.array(z.enum(PHEROMONE_TYPES)).min(1).max(PHEROMONE_TYPES.length).optional(),
     location: location.optional(),
+    /** Only trails these depositors laid (e.g. the agents bidding for a task). */
+    depositors: z.array(z.string().min(1).max(200)).min(1).max(1000).optional(),
     /** Only trails at least this strong now. */
     minStrength: z.number().min(0).max(1).default(0),
     limit: z.number().int().min(1).max(1000).default(100),
@@ -73,6 +76,8 @@ export interface PheromoneField {
   detect(query: DetectQuery): Promise<Pheromone[]>;
   /** Removes the tenant's trails that have fully evaporated; returns how many. */
   expire(tenant: string): Promise<number>;
+  /** Tenants with live trails of the type — never the trails themselves: a handler that was down catches up with it. */
+  tenantsWith(type: PheromoneType): Promise<string[]>;
   /** Calls `handler` for every deposit or reinforcement of any tenant until the returned function is called. */
   subscribe(handler: (notice: PheromoneNotice) => void): Promise<() => Promise<void>>;
 }
@@ -92,7 +97,19 @@ export const awardInput = z
     taskType: z.string().min(1).max(128).optional(),
     submittedAt: z.string().datetime(),
     /** Ranked bids, best first: the award goes to the first with room at the moment of the award. */
-    bids: z.array(z.object({ agentId: z.string().min(1), score: z.number(), eligible: z.boolean(), reason: z.string(), parts: z.record(z.string(), z.number()).optional() })).max(10_000),
+    bids: z
+      .array(
+        z.object({
+          agentId: z.string().min(1),
+          score: z.number(),
+          eligible: z.boolean(),
+          reason: z.string(),
+          parts: z.record(z.string(), z.number()).optional(),
+          /** The open awards the bidder held when it was scored: holding more now, it is tried after the others. */
+          load: z.number().int().min(0).optional(),
+        }),
+      )
+      .max(10_000),
   })
   .strict();
 export type AwardInput = z.input<typeof awardInput>;
@@ -116,11 +133,54 @@ export interface AgentCandidate {
   capacity: number;
   /** Open awards it holds now. */
   load: number;
+  /** Time it spent on its released awards lately: each millisecond counts half as much every WORK_HALF_LIFE_MS. */
+  recentWorkMs: number;
+}
+
+/** How quickly past work stops counting against an agent when the marketplace spreads work. */
+export const WORK_HALF_LIFE_MS = 15 * 60_000;
+
+export const shortlistQuery = z
+  .object({
+    limit: z.number().int().min(1).max(10_000),
+    /** Breaks exact ties differently per task, so tasks shortlisted at the same moment do not all name the same agents. */
+    spreadKey: z.string().max(400).default(''),
+  })
+  .strict();
+export type ShortlistQuery = z.input<typeof shortlistQuery>;
+
+/** The agents worth asking for a bid, and the type as a whole. */
+export interface Shortlist {
+  /**
+   * At most `limit` of the type's instances that are not retired: those with room first, then the least loaded now,
+   * then the least recent work, then by a hash of the spread key and the agent id.
+   */
+  candidates: AgentCandidate[];
+  /** Every instance of the type that is not retired: how many, their capacity and their open awards. */
+  agents: number;
+  capacity: number;
+  held: number;
+}
+
+/** A closed award: whose slot came free, and how full that agent is now. */
+export interface ReleasedAward {
+  agentId: string;
+  load: number;
+  capacity: number;
+}
+
+/** Agents' records with a task type: the asked-for agents one by one, and the whole type's totals. */
+export interface TaskTypeRecord {
+  byAgent: Map<string, { tasks: number; successRate: number }>;
+  tasks: number;
+  successes: number;
 }
 
 export interface SwarmState {
-  /** The type's instances that are not retired, with their open awards. */
-  candidates(tenant: string, agentType: string): Promise<AgentCandidate[]>;
+  /** Agents publish their lifecycle state here; only a newer revision of an agent replaces what is kept. */
+  publishAgent(record: AgentStateRecord): Promise<boolean>;
+  /** Who may bid for the type's next task (see Shortlist). */
+  shortlist(tenant: string, agentType: string, query: ShortlistQuery): Promise<Shortlist>;
   /** Agents of the tenant's other types that are up and hold no task: they may help an overloaded type. */
   idleHelpers(tenant: string, excludeAgentType: string): Promise<AgentCandidate[]>;
   /**
@@ -128,12 +188,15 @@ export interface SwarmState {
    * task twice (a second call returns the first award). Null when every bidder is full.
    */
   award(input: AwardInput): Promise<Award | null>;
-  /** Closes the task's award (idempotent); false when there was none open. */
-  release(tenant: string, taskId: string, succeeded: boolean): Promise<boolean>;
+  /**
+   * Closes the task's award, adding the agent's time on it to its recent work — `workMs` as the task measured it, or
+   * else the time the award was held; null when there was none open (idempotent).
+   */
+  release(tenant: string, taskId: string, succeeded: boolean, workMs?: number): Promise<ReleasedAward | null>;
   /** What the swarm metrics are computed from: the tenant's agents now, and the awards made since `since`. */
   metricsSample(tenant: string, since: Date, slaMs: number): Promise<{ agents: AgentLoadSample[]; awards: AwardSample[] }>;
-  /** Each agent's record with a task type over its released awards (kept as they are released). */
-  history(tenant: string, agentType: string, taskType: string): Promise<Map<string, { tasks: number; successRate: number }>>;
+  /** The named agents' records with a task type over their released awards (kept as they are released), and the type's totals. */
+  history(tenant: string, agentType: string, taskType: string, agentIds: readonly string[]): Promise<TaskTypeRecord>;
 }
 
 export type { Bid };

@@ -3,13 +3,15 @@ import type { z } from 'zod';
 import { parseInput } from '../../core/validation.js';
 import { currentStrength, reinforce as reinforceTrail, type PheromoneType } from '../../core/swarm/pheromones.js';
 import type { JsonObject } from '../../core/tasks/json.js';
-import type { Db } from '../../infra/db/pool.js';
+import { inTransaction, type Db } from '../../infra/db/pool.js';
 import { inTenantAs } from '../../infra/db/tenant-tx.js';
 import { listen } from '../../infra/db/listen.js';
 import { depositInput, detectQuery, type DepositInput, type DetectQuery, type Pheromone, type PheromoneField, type PheromoneNotice } from './ports.js';
 
 /** The role swarm activities act as: row-level security keeps each tenant's field to itself. */
 export const SWARM_ROLE = 'ants_swarm';
+/** Sees which tenants have live trails of a type, and no trail's content (infra/sql/014). */
+const WATCH_ROLE = 'ants_swarm_watch';
 const CHANNEL = 'ants_pheromones';
 /** Live trails read per detection before evaporation is applied; a location holds far fewer. */
 const DETECT_SCAN_LIMIT = 5000;
@@ -90,8 +92,9 @@ export function createPostgresPheromoneField(db: Db, clock: () => number = Date.
           await client.query<Row>(
             `select * from pheromones
              where tenant_id = $1 and expires_at > $2 and ($3::text[] is null or type = any($3)) and ($4::text is null or location = $4)
+               and ($6::text[] is null or depositor = any($6))
              order by strength desc limit $5`,
-            [query.tenant, new Date(now), query.types ?? null, query.location ?? null, DETECT_SCAN_LIMIT],
+            [query.tenant, new Date(now), query.types ?? null, query.location ?? null, DETECT_SCAN_LIMIT, query.depositors ?? null],
           )
         ).rows,
       );
@@ -113,6 +116,14 @@ export function createPostgresPheromoneField(db: Db, clock: () => number = Date.
       if (!tenant) throw new Error('expire needs a tenant: the field is row-secured per tenant');
       const result = await inTenantAs(db, SWARM_ROLE, tenant, (client) => client.query('delete from pheromones where tenant_id = $1 and expires_at <= $2', [tenant, new Date(clock())]));
       return result.rowCount ?? 0;
+    },
+
+    async tenantsWith(type: PheromoneType): Promise<string[]> {
+      return inTransaction(db, async (client) => {
+        await client.query(`select set_config('role', $1, true)`, [WATCH_ROLE]);
+        const rows = await client.query<{ tenant_id: string }>('select distinct tenant_id from pheromones where type = $1 and expires_at > $2 order by tenant_id', [type, new Date(clock())]);
+        return rows.rows.map((r) => r.tenant_id);
+      });
     },
 
     async subscribe(handler: (notice: PheromoneNotice) => void): Promise<() => Promise<void>> {

@@ -26,7 +26,7 @@ const AGENT_TYPE = 'finance.reconciliation';
 interface Strategy {
   name: string;
   award(tenant: string, taskId: string, attempt: number, submittedAt: string): Promise<string | null>;
-  release(tenant: string, taskId: string, agentId: string): Promise<void>;
+  release(tenant: string, taskId: string, agentId: string, workMs: number): Promise<void>;
 }
 
 async function registerAgents(db: Db, tenant: string, agents: number, capacity: number): Promise<string[]> {
@@ -48,8 +48,8 @@ function marketplaceStrategy(db: Db): Strategy {
       const outcome: AwardOutcome = await env.run(market.awardTask, { tenant, taskId, agentType: AGENT_TYPE, taskType: 'reconcile_payments', priority: 3, submittedAt, attempt });
       return outcome.kind === 'awarded' ? outcome.agentId : null;
     },
-    async release(tenant, taskId, agentId) {
-      await env.run(market.releaseTask, { tenant, taskId, agentType: AGENT_TYPE, agentId, succeeded: true });
+    async release(tenant, taskId, agentId, workMs) {
+      await env.run(market.releaseTask, { tenant, taskId, agentType: AGENT_TYPE, agentId, succeeded: true, workMs });
     },
   };
 }
@@ -115,7 +115,7 @@ async function run(db: Db, strategy: Strategy, tenant: string, agentIds: string[
       busy.set(agentId, (busy.get(agentId) ?? 0) + work);
       counts.set(agentId, (counts.get(agentId) ?? 0) + 1);
       holding.set(agentId, (holding.get(agentId) ?? 1) - 1);
-      await strategy.release(tenant, taskId, agentId);
+      await strategy.release(tenant, taskId, agentId, work);
     }
   };
   await Promise.all(Array.from({ length: options.parallel }, submitter));

@@ -19,12 +19,20 @@ export const HISTORY_PRIOR_TASKS = 10;
  * tasks of evidence. A newcomer counts as average — neither favoured nor starved — and one lucky task cannot make an
  * agent the favourite: otherwise the first agents to finish anything would win every later bid while all are equal.
  */
-export function smoothedSuccessRates(agentIds: readonly string[], records: ReadonlyMap<string, { tasks: number; successRate: number }>): Map<string, number> {
+export function smoothedSuccessRates(
+  agentIds: readonly string[],
+  records: ReadonlyMap<string, { tasks: number; successRate: number }>,
+  /** The whole type's totals, when `records` holds only some of its agents; otherwise summed from `records`. */
+  typeTotals?: { tasks: number; successes: number },
+): Map<string, number> {
   let tasks = 0;
   let successes = 0;
-  for (const record of records.values()) {
-    tasks += record.tasks;
-    successes += record.tasks * record.successRate;
+  if (typeTotals) ({ tasks, successes } = typeTotals);
+  else {
+    for (const record of records.values()) {
+      tasks += record.tasks;
+      successes += record.tasks * record.successRate;
+    }
   }
   const average = tasks > 0 ? successes / tasks : UNKNOWN_SUCCESS_RATE;
   return new Map(
@@ -42,6 +50,8 @@ export interface BidInput {
   /** Tasks it holds now (open awards) and how many it may hold. */
   load: number;
   capacity: number;
+  /** Time it spent on tasks lately (decayed); compared with the other bidders', it is the load it carried. */
+  recentWorkMs?: number;
   /** Success rate with this task type (episodic/procedural statistics), null when it has none. */
   successRate: number | null;
   /** Success trails at the agent's location attract… */
@@ -66,9 +76,20 @@ export function capabilityMatch(required: readonly string[], offered: readonly s
   return required.filter((c) => have.has(c.toLowerCase())).length / required.length;
 }
 
-export function scoreBid(required: readonly string[], input: BidInput): Bid {
+/**
+ * How loaded an agent is: the larger of its share of slots held now and its recent work as a share of the busiest
+ * bidder's. Counting only the slots held now, an agent that finished a hundred tasks this hour looks as free as one that
+ * did none — and with success trails pulling, work would keep returning to whoever finished first.
+ */
+export function utilisationOf(input: BidInput, busiestRecentWorkMs = 0): number {
+  const occupancy = input.capacity > 0 ? input.load / input.capacity : 1;
+  const worked = busiestRecentWorkMs > 0 ? Math.min(1, (input.recentWorkMs ?? 0) / busiestRecentWorkMs) : 0;
+  return Math.max(occupancy, worked);
+}
+
+export function scoreBid(required: readonly string[], input: BidInput, busiestRecentWorkMs = 0): Bid {
   const capability = capabilityMatch(required, input.capabilities);
-  const utilisation = input.capacity > 0 ? input.load / input.capacity : 1;
+  const utilisation = utilisationOf(input, busiestRecentWorkMs);
   const load = clampStrength(1 - utilisation);
   const history = clampStrength(input.successRate ?? UNKNOWN_SUCCESS_RATE);
   // Centered on 0.5: no trail is neutral, success pulls up, danger pushes down. A success trail pulls less the busier
@@ -88,10 +109,11 @@ export function scoreBid(required: readonly string[], input: BidInput): Bid {
  * until it is full. It is a function of its inputs, so a task ranks the same way on every run and every retry.
  */
 export function rankBids(required: readonly string[], inputs: readonly BidInput[], taskId = ''): Bid[] {
-  const loadOf = new Map(inputs.map((input) => [input.agentId, input.capacity > 0 ? input.load / input.capacity : 1]));
+  const busiest = Math.max(0, ...inputs.map((input) => input.recentWorkMs ?? 0));
+  const loadOf = new Map(inputs.map((input) => [input.agentId, utilisationOf(input, busiest)]));
   const spread = new Map(inputs.map((input) => [input.agentId, fnv1a(`${taskId}\u0000${input.agentId}`)]));
   return inputs
-    .map((input) => scoreBid(required, input))
+    .map((input) => scoreBid(required, input, busiest))
     .sort(
       (a, b) =>
         Number(b.eligible) - Number(a.eligible) ||

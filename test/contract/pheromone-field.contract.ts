@@ -36,6 +36,9 @@ export function describePheromoneFieldContract(name: string, make: () => FieldUn
       const finance = await field.detect({ tenant, types: ['task'], location: 'finance.reconciliation', minStrength: 0.5 });
       expect(finance.map((p) => p.depositor)).toEqual(['task-2']);
       expect((await field.detect({ tenant, location: 'finance.reconciliation' })).map((p) => p.type).sort()).toEqual(['success', 'task', 'task']);
+      expect((await field.detect({ tenant, depositors: ['task-1', 'a-1'] })).map((p) => p.depositor)).toEqual(['a-1', 'task-1']);
+      expect(await field.tenantsWith('success')).toContain(tenant);
+      expect(await field.tenantsWith('capability')).not.toContain(tenant);
     });
 
     it('reinforces a repeated success, capped at 1, while a plain re-deposit only refreshes', async () => {

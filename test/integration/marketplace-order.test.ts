@@ -1,6 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMarketplaceActivities, type AwardOutcome } from '../../activities/swarm/marketplace.js';
+import { createMarketplaceActivities, SHORTLIST_SIZE, type AwardOutcome } from '../../activities/swarm/marketplace.js';
 import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
 import { createPostgresSwarmState } from '../../activities/swarm/postgres-state.js';
 import { KEPT_BIDS } from '../../activities/swarm/ports.js';
@@ -107,5 +107,29 @@ describe('an award among many bidders', () => {
     const audit = await db.query<{ details: { bidders: number; bids: unknown[] } }>("select details from audit_log where tenant_id = $1 and task_id = 'one-of-many'", [tenant]);
     expect(audit.rows[0]?.details.bidders).toBe(30);
     expect(audit.rows[0]?.details.bids).toHaveLength(KEPT_BIDS);
+  });
+});
+
+describe('work over a whole type', () => {
+  it('spreads over every agent: the least worked with room bid first, even against success trails', async () => {
+    const tenant = freshTenant('spread');
+    const agents = SHORTLIST_SIZE + 8;
+    await db.query(
+      `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
+       select $1, 'finance.reconciliation-' || i, 'finance.reconciliation', i, 'agent:' || $1 || ':finance.reconciliation:' || i, 'ACTIVE', 'on_demand', false, 2, 2
+       from generate_series(1, $2::int) as i`,
+      [tenant, agents],
+    );
+    // One task at a time: each succeeds and lays a success trail for its agent, which would draw the next task back to
+    // the same agent if only scores counted.
+    const winners: string[] = [];
+    for (let i = 0; i < agents; i += 1) {
+      const outcome = await award(tenant, `spread-${i}`, 3, new Date().toISOString());
+      if (outcome.kind !== 'awarded') throw new Error(`task ${i} was not awarded: ${outcome.kind}`);
+      expect(outcome.bids).toBe(SHORTLIST_SIZE);
+      winners.push(outcome.agentId);
+      await release(tenant, `spread-${i}`, outcome.agentId);
+    }
+    expect(new Set(winners).size).toBe(agents);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capabilityMatch, rankBids, scoreBid, smoothedSuccessRates, type BidInput } from '../../core/swarm/bids.js';
+import { capabilityMatch, rankBids, scoreBid, smoothedSuccessRates, utilisationOf, type BidInput } from '../../core/swarm/bids.js';
 import { gini, swarmMetrics } from '../../core/swarm/metrics.js';
 import { currentStrength, fallsBelowAt, fieldStrength, PHEROMONE_STRENGTH, reinforce, taskPheromoneStrength, type PheromoneTrail } from '../../core/swarm/pheromones.js';
 
@@ -92,6 +92,19 @@ describe('bid scoring', () => {
     expect(busyWithTrail.parts.pheromone).toBe(0.75);
     // An idle peer without a trail beats a half-busy agent with one.
     expect(idleWithout.score).toBeGreaterThan(busyWithTrail.score);
+  });
+
+  it('counts recent work as load: a proven agent that did the most lately loses to an idle newcomer', () => {
+    const ranked = rankBids(['reconciliation'], [
+      bid('proven-and-worked', { successRate: 0.95, successTrail: 1, recentWorkMs: 60_000 }),
+      bid('proven-a-little', { successRate: 0.95, successTrail: 1, recentWorkMs: 3_000 }),
+      bid('newcomer', { recentWorkMs: 0 }),
+    ]);
+    expect(ranked.map((b) => b.agentId)).toEqual(['proven-a-little', 'newcomer', 'proven-and-worked']);
+    expect(ranked.at(-1)?.parts.load).toBe(0);
+    // Slots held now still count when they weigh more than the work done.
+    expect(utilisationOf(bid('x', { load: 3, recentWorkMs: 10 }), 100)).toBe(0.75);
+    expect(utilisationOf(bid('x', { load: 1, recentWorkMs: 50 }), 100)).toBe(0.5);
   });
 
   it('never awards to an agent lacking every required capability', () => {

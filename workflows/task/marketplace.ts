@@ -28,6 +28,7 @@ export interface TaskAward {
  */
 export function useMarketplace(input: Pick<TaskWorkflowInput, 'tenant' | 'taskId' | 'agentType' | 'taskType' | 'priority'>, submittedAt: string) {
   let award: TaskAward | undefined;
+  let awardedAtMs = 0;
   let released = false;
   const task = { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, taskType: input.taskType, priority: input.priority, submittedAt };
   /**
@@ -56,6 +57,7 @@ export function useMarketplace(input: Pick<TaskWorkflowInput, 'tenant' | 'taskId
         if (outcome.kind === 'not_deployed') return undefined;
         if (outcome.kind === 'awarded') {
           award = { agentId: outcome.agentId, workflowId: outcome.workflowId };
+          awardedAtMs = Date.now();
           await getExternalWorkflowHandle(outcome.workflowId).signal(assignSignal, { taskId: input.taskId });
           // The type is 90% busy or more: recruit now, before the next task finds everyone full.
           if (outcome.crowded) await recruit(`${input.agentType} is 90%+ busy after this award`);
@@ -77,7 +79,8 @@ export function useMarketplace(input: Pick<TaskWorkflowInput, 'tenant' | 'taskId
       released = true;
       await CancellationScope.nonCancellable(async () => {
         await market.releaseTask.executeWithOptions({ ...MEMORY_STEP, summary: `Release ${held.agentId}` }, [
-          { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, agentId: held.agentId, succeeded },
+          // The agent's time on the task, in workflow time: what it counts against the agent when work is spread.
+          { tenant: input.tenant, taskId: input.taskId, agentType: input.agentType, agentId: held.agentId, succeeded, workMs: Math.max(0, Date.now() - awardedAtMs) },
         ]);
         await getExternalWorkflowHandle(held.workflowId).signal(releaseSignal, { taskId: input.taskId });
       });
