@@ -1,16 +1,15 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { TASK_QUEUES } from '../../core/tasks/queues.js';
-import { capabilityId, capabilityWorkflowId, sourceUrlOf, type CapabilityAsk } from '../../core/tools/capability.js';
-import type { capabilityWorkflow } from '../../workflows/index.js';
-import { capabilityAskSignal, capabilityStatusQuery } from '../../workflows/capability/messages.js';
+import { capabilityId, capabilityWorkflowId } from '../../core/tools/capability.js';
+import { capabilityStatusQuery } from '../../workflows/capability/messages.js';
+import { askForCapability } from '../capabilities/ask.js';
 import { authorize } from '../auth/http.js';
 import { notFound, parseOr400 } from '../errors.js';
 import { ROUTES } from './catalog.js';
 
 /**
- * POST /v1/capabilities asks the meta-agent for tools: signal-with-start, so a request for an API already being
- * built joins that build instead of starting another; GET /v1/capabilities/:id shows it.
+ * POST /v1/capabilities asks the meta-agent for tools (joining a build of the same API under way); GET
+ * /v1/capabilities/:id shows it.
  */
 export function registerCapabilityRoutes(scope: FastifyInstance, deps: { temporal: Client }): void {
   const request = ROUTES.requestCapability;
@@ -20,18 +19,9 @@ export function registerCapabilityRoutes(scope: FastifyInstance, deps: { tempora
     handler: async (req, reply) => {
       const principal = authorize(req, request.permission);
       const body = parseOr400(request.body, req.body);
-      const id = capabilityId(body.api, body.secret);
-      const workflowId = capabilityWorkflowId(principal.tenant, id);
       // Informational only (a build may start or end between the two calls): did this request find one under way?
-      const running = await isRunning(deps.temporal, workflowId);
-      await deps.temporal.workflow.signalWithStart<typeof capabilityWorkflow, [CapabilityAsk]>('capabilityWorkflow', {
-        workflowId,
-        taskQueue: TASK_QUEUES.workflows,
-        args: [{ ...body, tenant: principal.tenant, requestedBy: principal.name, notify: [] }],
-        signal: capabilityAskSignal,
-        signalArgs: [{ operations: body.operations ?? [], requestedBy: principal.name, ...(body.secret ? { secret: body.secret } : {}) }],
-        staticSummary: `Capability · ${sourceUrlOf(body.api).slice(0, 150)}`,
-      });
+      const running = await isRunning(deps.temporal, capabilityWorkflowId(principal.tenant, capabilityId(body.api, body.secret)));
+      const { capabilityId: id, workflowId } = await askForCapability(deps.temporal, { tenant: principal.tenant, request: body, requestedBy: principal.name });
       return reply.code(202).send({ capabilityId: id, workflowId, created: !running });
     },
   });

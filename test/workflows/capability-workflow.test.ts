@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, createTenant } from '../../api/auth/keys.js';
+import { followCapabilityTrails } from '../../api/capabilities/trail-follower.js';
+import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
 import { capabilityId, type CapabilityView } from '../../core/tools/capability.js';
 import { loadConfig } from '../../infra/config.js';
 import { createPaymentsDemoApi } from '../../infra/demo/payments/index.js';
@@ -140,6 +142,46 @@ describe('capabilities: the meta-agent builds tools from an API document', () =>
     const failed = await untilReady(key, String(metadata.body.capabilityId));
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/private, loopback, link-local or reserved/) });
     expect((await call(key, 'POST', '/v1/capabilities', { api: { specUrl: 'file:///etc/passwd' } })).status).toBe(400);
+  });
+
+  it('builds what a capability pheromone calls for: trails laid while nobody followed, and trails laid since', async () => {
+    const { key } = await tenantKey();
+    const trail = (operations: string[], secret?: string) => ({
+      type: 'capability',
+      location: 'integrations.payments',
+      strength: 'HIGH',
+      ttlSeconds: 600,
+      data: { api: { specUrl: specUrl() }, operations, ...(secret ? { secret } : {}) },
+    });
+    // A trail that is no capability request is refused where it is laid.
+    const refused = await call(key, 'POST', '/v1/pheromones', { ...trail(['listCharges']), data: { api: { specUrl: 'file:///etc/passwd' } } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: { code: 'invalid_request', field: expect.stringMatching(/^data\.api/) } });
+
+    // Laid before anybody follows the field: the follower serves it when it starts.
+    expect((await call(key, 'POST', '/v1/pheromones', trail(['listCharges'], 'payments-demo'))).status).toBe(201);
+    const follower = await followCapabilityTrails({ field: createPostgresPheromoneField(harness.db), temporal: harness.env.client, log: { warn: () => undefined } });
+    try {
+      await follower.caughtUp;
+      const missed = await untilReady(key, capabilityId({ specUrl: specUrl() }, 'payments-demo'));
+      expect(missed).toMatchObject({ status: 'ready', requested: expect.arrayContaining(['listCharges']) });
+
+      // Laid while it follows (by another tenant): the notification starts that tenant's own build.
+      const other = await tenantKey();
+      expect((await call(other.key, 'POST', '/v1/pheromones', trail(['listCustomers'], 'payments-demo'))).status).toBe(201);
+      const heard = await untilReady(other.key, capabilityId({ specUrl: specUrl() }, 'payments-demo'));
+      expect(heard).toMatchObject({ status: 'ready', tenant: other.tenant });
+      expect(Object.keys(heard.tools)).toEqual(['listCustomers']);
+      // Served trails stop calling.
+      for (const caller of [key, other.key]) {
+        for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+          if ((await call(caller, 'GET', '/v1/pheromones?type=capability')).body.count === 0) break;
+        }
+        expect((await call(caller, 'GET', '/v1/pheromones?type=capability')).body.count).toBe(0);
+      }
+    } finally {
+      await follower.stop();
+    }
   });
 
   it('a reconciliation task that lacks the tool asks for it, waits, and completes with it', async () => {
