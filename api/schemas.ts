@@ -5,6 +5,7 @@ import { SWARM_NAMED_SCHEMAS } from './swarm-schemas.js';
 import { METRICS_NAMED_SCHEMAS } from './metrics-schemas.js';
 import { THREAT_NAMED_SCHEMAS } from './threat-schemas.js';
 import { TOOL_NAMED_SCHEMAS } from './tool-schemas.js';
+import { DEAD_LETTER_NAMED_SCHEMAS } from './dead-letter-schemas.js';
 import { acceptanceRule, identifier, jsonObject, jsonValue, taskSubmission } from '../core/tasks/submission.js';
 import { TASK_STEPS } from '../core/tasks/task.js';
 import { voterInput } from '../core/decisions/voter-input.js';
@@ -355,4 +356,5 @@ export const NAMED_SCHEMAS: ReadonlyArray<readonly [z.ZodType, string]> = [
   ...METRICS_NAMED_SCHEMAS,
   ...THREAT_NAMED_SCHEMAS,
   ...TOOL_NAMED_SCHEMAS,
+  ...DEAD_LETTER_NAMED_SCHEMAS,
 ];

@@ -31,6 +31,8 @@ import { registerHealthRoute } from './routes/health.js';
 import { registerMemoryRoutes } from './routes/memory.js';
 import type { EmbeddingService } from '../activities/memory/embeddings/service.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerDeadLetterRoutes } from './routes/dead-letters.js';
+import { createAdapters, type Adapters } from '../activities/adapters.js';
 
 export interface ApiDeps {
   db: Db;
@@ -49,6 +51,8 @@ export interface ApiDeps {
   consensusModels?: readonly string[];
   /** Embeddings for memory search (default: the configured provider, loaded on the first memory request). */
   embeddings?: EmbeddingService;
+  /** The ports' adapters (default: the configured profile's, closed with the API). */
+  adapters?: Adapters;
 }
 
 /** Header values that must never reach a log line, whatever a future serializer decides to include. */
@@ -75,6 +79,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // The approvals inbox page needs no key to load: it asks for one and sends it as a header, never in a URL.
   registerInboxPage(app);
 
+  const adapters = deps.adapters ?? createAdapters(loadConfig(), { db: () => deps.db });
+  if (!deps.adapters) app.addHook('onClose', () => adapters.close());
+
   const authenticate = createAuthenticator(deps.db, { ttlMs: deps.authCacheTtlMs ?? DEFAULT_AUTH_CACHE_TTL_MS });
   void app.register(async (scope) => {
     requireApiKey(scope, authenticate);
@@ -91,13 +98,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     // Registry models are ranked and filtered by the router (distinct, able to vote); other ids follow as listed.
     const consensusModels = deps.consensusModels ?? consensusModelOrder(modelConfig.ANTS_CONSENSUS_MODELS, (registry ??= shippedRegistry(modelConfig)).models);
     registerConsensusRoutes(scope, { ...deps, consensusModels });
-    registerMetricsRoutes(scope, deps);
+    registerMetricsRoutes(scope, { ...deps, swarm: adapters.swarmState() });
     registerMemoryRoutes(scope, { db: deps.db, embeddings: deps.embeddings });
-    registerPheromoneRoutes(scope, { db: deps.db });
+    registerPheromoneRoutes(scope, { pheromones: adapters.pheromoneField() });
     registerArtifactRoutes(scope, { db: deps.db });
     registerThreatRoutes(scope, deps);
     registerToolRoutes(scope, { db: deps.db, temporal: deps.temporal });
     registerCapabilityRoutes(scope, deps);
+    registerDeadLetterRoutes(scope, { deadLetters: adapters.deadLetters() });
   });
   return app;
 }

@@ -7,7 +7,10 @@ import { describeIssues } from '../core/validation.js';
  * silently falling back. The README's configuration table lists the same names.
  */
 const port = z.coerce.number().int().min(1).max(65_535);
-const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional());
+const blank = (v: unknown) => (v === '' ? undefined : v);
+const optionalUrl = z.preprocess(blank, z.string().url().optional());
+const optionalText = z.preprocess(blank, z.string().min(1).optional());
+const armName = z.preprocess(blank, z.string().min(1).max(90).optional());
 
 export const configSchema = z.object({
   ANTS_HOME: z.string().default('.ants'),
@@ -100,8 +103,79 @@ export const configSchema = z.object({
   /** Memory upkeep (a Temporal Schedule): how often it runs, and the age past which episodes and facts are forgotten (none when unset). */
   ANTS_MEMORY_UPKEEP_EVERY_HOURS: z.coerce.number().positive().max(8_760).default(24),
   ANTS_MEMORY_RETENTION_DAYS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().positive().max(36_500).optional()),
+  /**
+   * Which adapters the ports use (see docs/architecture.md, "Ports and adapters"): `local` is the embedded default,
+   * `azure` the Azure services. Each port can be chosen on its own below; unset, it follows the profile.
+   */
+  ANTS_PROFILE: z.enum(['local', 'azure']).default('local'),
+  ANTS_PHEROMONE_FIELD: z.enum(['postgres', 'event-hubs']).optional(),
+  ANTS_SWARM_STATE: z.enum(['postgres', 'cosmos']).optional(),
+  ANTS_TASK_INGRESS: z.enum(['api', 'service-bus']).optional(),
+  ANTS_SNAPSHOTS: z.enum(['local', 'netapp']).optional(),
+  /** Pheromones on Azure Event Hubs: a namespace (signed in with the workload's identity) or a connection string. */
+  ANTS_EVENTHUBS_NAMESPACE: optionalText,
+  ANTS_EVENTHUBS_CONNECTION_STRING: optionalText,
+  ANTS_EVENTHUBS_HUB: z.string().min(1).default('ants-pheromones'),
+  /** The blob container for the consumers' checkpoints and partition ownership (a SAS URL carries its own access). */
+  ANTS_EVENTHUBS_CHECKPOINT_URL: optionalUrl,
+  /** Swarm state on Azure Cosmos DB: the account endpoint, with a key or else the workload's identity. */
+  ANTS_COSMOS_ENDPOINT: optionalUrl,
+  ANTS_COSMOS_KEY: optionalText,
+  ANTS_COSMOS_DATABASE: z.string().min(1).default('ants'),
+  ANTS_COSMOS_CONTAINER: z.string().min(1).default('swarm'),
+  /** Task ingress on Azure Service Bus: a connection string, or a namespace host name reached with the workload's identity. */
+  ANTS_SERVICEBUS_CONNECTION_STRING: optionalText,
+  ANTS_SERVICEBUS_NAMESPACE: z.preprocess(blank, z.string().regex(/^[A-Za-z0-9.-]+$/, 'a host name such as ants.servicebus.windows.net').optional()),
+  /** Sessions each ingress queue holds at once, and how long a message that failed for a passing reason is held before redelivery. */
+  ANTS_SERVICEBUS_MAX_SESSIONS: z.coerce.number().int().min(1).max(256).default(8),
+  ANTS_SERVICEBUS_RETRY_DELAY_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+  /** Agent checkpoints as Azure NetApp Files snapshots of the volume the integrations pool mounts (managed identity). */
+  ANTS_NETAPP_SUBSCRIPTION_ID: z.preprocess(blank, z.guid().optional()),
+  ANTS_NETAPP_RESOURCE_GROUP: armName,
+  ANTS_NETAPP_ACCOUNT: armName,
+  ANTS_NETAPP_POOL: armName,
+  ANTS_NETAPP_VOLUME: z.preprocess(blank, z.string().regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, 'a NetApp volume name').optional()),
+  ANTS_NETAPP_MOUNT_PATH: optionalText,
+  ANTS_NETAPP_KEEP_LAST: z.coerce.number().int().min(1).default(3),
+  ANTS_NETAPP_KEEP_DAYS: z.coerce.number().min(0).default(7),
+  /** Prune an agent's older snapshots after each of its checkpoints (a volume holds at most 255 snapshots). */
+  ANTS_NETAPP_PRUNE_ON_SAVE: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  ANTS_NETAPP_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+  /** ARM's address when not the Azure public cloud. */
+  ANTS_NETAPP_ARM_ENDPOINT: optionalUrl,
 });
-export type AntsConfig = z.infer<typeof configSchema> & { antsHome: string };
+
+/** The adapter each port uses, from ANTS_PROFILE and the per-port settings. */
+export interface AdapterChoice {
+  pheromoneField: 'postgres' | 'event-hubs';
+  swarmState: 'postgres' | 'cosmos';
+  taskIngress: 'api' | 'service-bus';
+  snapshots: 'local' | 'netapp';
+}
+
+export type AntsConfig = z.infer<typeof configSchema> & { antsHome: string; adapters: AdapterChoice };
+
+/** What each Azure adapter cannot start without; checked at start so a missing setting fails loudly and by name. */
+function missingAzureSettings(config: z.infer<typeof configSchema>, adapters: AdapterChoice): string[] {
+  const missing: string[] = [];
+  const need = (adapter: string, ok: boolean, what: string) => {
+    if (!ok) missing.push(`${adapter} needs ${what}`);
+  };
+  if (adapters.pheromoneField === 'event-hubs') {
+    need('the Event Hubs pheromone field', Boolean(config.ANTS_EVENTHUBS_NAMESPACE) !== Boolean(config.ANTS_EVENTHUBS_CONNECTION_STRING), 'exactly one of ANTS_EVENTHUBS_NAMESPACE and ANTS_EVENTHUBS_CONNECTION_STRING');
+    need('the Event Hubs pheromone field', Boolean(config.ANTS_EVENTHUBS_CHECKPOINT_URL), 'ANTS_EVENTHUBS_CHECKPOINT_URL');
+  }
+  if (adapters.swarmState === 'cosmos') need('the Cosmos DB swarm state', Boolean(config.ANTS_COSMOS_ENDPOINT), 'ANTS_COSMOS_ENDPOINT');
+  if (adapters.taskIngress === 'service-bus') {
+    need('the Service Bus task ingress', Boolean(config.ANTS_SERVICEBUS_CONNECTION_STRING || config.ANTS_SERVICEBUS_NAMESPACE), 'ANTS_SERVICEBUS_CONNECTION_STRING or ANTS_SERVICEBUS_NAMESPACE');
+  }
+  if (adapters.snapshots === 'netapp') {
+    for (const key of ['ANTS_NETAPP_SUBSCRIPTION_ID', 'ANTS_NETAPP_RESOURCE_GROUP', 'ANTS_NETAPP_ACCOUNT', 'ANTS_NETAPP_POOL', 'ANTS_NETAPP_VOLUME', 'ANTS_NETAPP_MOUNT_PATH'] as const) {
+      need('the NetApp Files snapshots', Boolean(config[key]), key);
+    }
+  }
+  return missing;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AntsConfig {
   const parsed = configSchema.safeParse(env);
@@ -122,5 +196,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AntsConfig {
   if (config.ANTS_EMBEDDING_PROVIDER === 'azure-openai' && (!config.ANTS_EMBEDDING_BASE_URL || !config.ANTS_EMBEDDING_AZURE_DEPLOYMENT)) {
     throw new Error('invalid configuration: ANTS_EMBEDDING_PROVIDER=azure-openai needs ANTS_EMBEDDING_BASE_URL (the resource endpoint) and ANTS_EMBEDDING_AZURE_DEPLOYMENT');
   }
-  return { ...config, antsHome: resolve(config.ANTS_HOME) };
+  const azure = config.ANTS_PROFILE === 'azure';
+  const adapters: AdapterChoice = {
+    pheromoneField: config.ANTS_PHEROMONE_FIELD ?? (azure ? 'event-hubs' : 'postgres'),
+    swarmState: config.ANTS_SWARM_STATE ?? (azure ? 'cosmos' : 'postgres'),
+    taskIngress: config.ANTS_TASK_INGRESS ?? (azure ? 'service-bus' : 'api'),
+    snapshots: config.ANTS_SNAPSHOTS ?? (azure ? 'netapp' : 'local'),
+  };
+  const missing = missingAzureSettings(config, adapters);
+  if (missing.length > 0) throw new Error(`invalid configuration: ${missing.join('; ')}`);
+  return { ...config, antsHome: resolve(config.ANTS_HOME), adapters };
 }

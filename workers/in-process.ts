@@ -12,6 +12,11 @@ import { integrationsPoolLifecycleActivities, memoryPoolLifecycleActivities } fr
 import { createLocalSnapshotStore, type SnapshotStore } from '../activities/lifecycle/snapshots.js';
 import { createLoopActivities } from '../activities/loop/activities.js';
 import { memoryPoolSwarmActivities } from '../activities/swarm/index.js';
+import { createPostgresPheromoneField } from '../activities/swarm/postgres-field.js';
+import { createPostgresSwarmState } from '../activities/swarm/postgres-state.js';
+import { createAdapters, marketplaceMirror, type Adapters } from '../activities/adapters.js';
+import { registerCapabilityRoutes } from '../api/routes/capabilities.js';
+import { registerTaskRoutes } from '../api/routes/tasks.js';
 import { createMemoryActivities } from '../activities/memory/activities.js';
 import { createConfiguredEmbeddings } from '../activities/memory/embeddings/select.js';
 import type { EmbeddingService } from '../activities/memory/embeddings/service.js';
@@ -46,6 +51,8 @@ export interface InProcessOptions {
   temporalClient?: Client;
   /** The memory pool's embeddings; by default the configured provider (the local model), closed at shutdown. */
   embeddings?: EmbeddingService;
+  /** The ports' adapters (activities/adapters.ts); by default the configured profile's, with `snapshots` for checkpoints. */
+  adapters?: Adapters;
 }
 
 /**
@@ -59,7 +66,9 @@ export async function startInProcessPools(connection: NativeConnection, namespac
   const registry = createPostgresToolRegistry(db);
   const toolDeps = { sandbox, tools: createToolLoader({ builtin: loadBuiltinTool, registry }), registry, secretAllowed: settings.secretAllowed };
   const common = { connection, namespace };
-  const snapshots = options.snapshots ?? createLocalSnapshotStore(mkdtempSync(join(tmpdir(), 'ants-snapshots-')));
+  const adapters = options.adapters ?? createAdapters(config, { db: () => db, snapshots: options.snapshots ?? createLocalSnapshotStore(mkdtempSync(join(tmpdir(), 'ants-snapshots-'))) });
+  const snapshots = adapters.snapshots();
+  const ports = { field: adapters.pheromoneField(), state: adapters.swarmState() };
   const embeddings = options.embeddings ?? (await createConfiguredEmbeddings(config));
   const workers = await Promise.all([
     Worker.create({
@@ -68,7 +77,11 @@ export async function startInProcessPools(connection: NativeConnection, namespac
       workflowBundle: options.workflowBundle,
       activities: { ...createLoopActivities(), ...createAuditActivities({ db }), ...createDecisionsActivities({ db, modelEndpoint: options.modelEndpoint }) },
     }),
-    Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: { ...createMemoryActivities({ db, embeddings }), ...memoryPoolLifecycleActivities(db), ...memoryPoolSwarmActivities(db) } }),
+    Worker.create({
+      ...common,
+      taskQueue: TASK_QUEUES.memory,
+      activities: { ...createMemoryActivities({ db, embeddings }), ...memoryPoolLifecycleActivities(db, marketplaceMirror(adapters)), ...memoryPoolSwarmActivities(db, ports) },
+    }),
     Worker.create({
       ...common,
       taskQueue: TASK_QUEUES.models,
@@ -80,18 +93,32 @@ export async function startInProcessPools(connection: NativeConnection, namespac
       taskQueue: TASK_QUEUES.integrations,
       activities: {
         ...createIntegrationsActivities({ db }),
-        ...integrationsPoolLifecycleActivities({ db, snapshots, temporal: options.temporalClient }),
+        ...integrationsPoolLifecycleActivities({ db, snapshots: snapshots.store, temporal: options.temporalClient }),
+        ...snapshots.activities,
         ...createDiscoveryActivities({ privateOrigins: privateOriginsFrom(config) }),
       },
     }),
   ]);
   const running = workers.map((w) => w.run());
+  const temporal = options.temporalClient;
+  // Where tasks arrive on Service Bus, the integrations pool runs the ingress bridge; so does this process.
+  const ingress = temporal
+    ? adapters.startTaskIngress({
+        temporal,
+        registerRoutes: (scope) => {
+          registerTaskRoutes(scope, { temporal });
+          registerCapabilityRoutes(scope, { temporal });
+        },
+      })
+    : undefined;
   return {
     async shutdown() {
+      await ingress?.stop();
       for (const worker of workers) worker.shutdown();
       await Promise.all(running);
       await sandbox.close();
       if (!options.embeddings) await embeddings.close();
+      if (!options.adapters) await adapters.close();
     },
   };
 }
@@ -113,7 +140,11 @@ export async function startLifecyclePools(connection: NativeConnection, namespac
   const common = { connection, namespace };
   const workers = await Promise.all([
     Worker.create({ ...common, taskQueue: TASK_QUEUES.workflows, workflowBundle: options.workflowBundle, ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}) }),
-    Worker.create({ ...common, taskQueue: TASK_QUEUES.memory, activities: { ...memoryPoolLifecycleActivities(db), ...memoryPoolSwarmActivities(db) } }),
+    Worker.create({
+      ...common,
+      taskQueue: TASK_QUEUES.memory,
+      activities: { ...memoryPoolLifecycleActivities(db), ...memoryPoolSwarmActivities(db, { field: createPostgresPheromoneField(db), state: createPostgresSwarmState(db) }) },
+    }),
     Worker.create({ ...common, taskQueue: TASK_QUEUES.integrations, activities: integrationsPoolLifecycleActivities({ db, snapshots: options.snapshots, temporal: options.temporalClient }) }),
   ]);
   const running = workers.map((w) => w.run());

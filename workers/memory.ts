@@ -3,6 +3,7 @@ import { createConfiguredEmbeddings } from '../activities/memory/embeddings/sele
 import { embedPendingForAllTenants } from '../activities/memory/backfill.js';
 import { memoryPoolLifecycleActivities } from '../activities/lifecycle/index.js';
 import { memoryPoolSwarmActivities } from '../activities/swarm/index.js';
+import { createAdapters, marketplaceMirror } from '../activities/adapters.js';
 import { exitOnFailure, runPool } from './bootstrap.js';
 
 /** PostgreSQL memory and embeddings: its own pool so the database connection budget is spent in one place. */
@@ -23,6 +24,14 @@ exitOnFailure(
     embedPendingForAllTenants(db(), activities).catch((error: unknown) => {
       process.stderr.write(`[memory] embedding earlier memories failed: ${error instanceof Error ? error.message : String(error)}\n`);
     });
-    return { activities: { ...activities, ...memoryPoolLifecycleActivities(db()), ...memoryPoolSwarmActivities(db()) }, close: () => embeddings.close() };
+    const adapters = createAdapters(config, { db });
+    const ports = { field: adapters.pheromoneField(), state: adapters.swarmState() };
+    return {
+      activities: { ...activities, ...memoryPoolLifecycleActivities(db(), marketplaceMirror(adapters)), ...memoryPoolSwarmActivities(db(), ports) },
+      close: async () => {
+        await embeddings.close();
+        await adapters.close();
+      },
+    };
   }),
 );

@@ -5,7 +5,7 @@ import type { AntsConfig } from '../../infra/config.js';
 import type { Db } from '../../infra/db/pool.js';
 import { createActivationActivities } from './activation.js';
 import { createCheckpointActivities } from './checkpoints.js';
-import { createRegistryActivities } from './registry.js';
+import { createRegistryActivities, type RegistryDeps } from './registry.js';
 import { createLocalSnapshotStore, type SnapshotStore } from './snapshots.js';
 
 /** The local snapshot directory: ANTS_SNAPSHOT_DIR, else `snapshots` under ANTS_HOME. */
@@ -26,9 +26,9 @@ export function costModel(config: Partial<Pick<AntsConfig, 'ANTS_COST_COMPUTE_PE
   };
 }
 
-/** Lifecycle activities of the `memory` pool: publishing swarm state. */
-export function memoryPoolLifecycleActivities(db: Db) {
-  return createRegistryActivities({ db });
+/** Lifecycle activities of the `memory` pool: publishing swarm state (to the marketplace's store too, when that is elsewhere). */
+export function memoryPoolLifecycleActivities(db: Db, swarmState?: RegistryDeps['swarmState']) {
+  return createRegistryActivities({ db, ...(swarmState ? { swarmState } : {}) });
 }
 
 /** Lifecycle activities of the `integrations` pool: checkpoints through the snapshot port, and activation. */

@@ -3,6 +3,8 @@ import type { Db } from '../../infra/db/pool.js';
 
 export interface RegistryDeps {
   db: Db;
+  /** Where the marketplace reads agents when that is not this database (Cosmos DB in the Azure profile). */
+  swarmState?: { publishAgent(record: AgentStateRecord): Promise<boolean> };
 }
 
 /**
@@ -29,10 +31,12 @@ export async function publishAgentState(db: Db, record: AgentStateRecord): Promi
   return result.rowCount === 1;
 }
 
-export function createRegistryActivities({ db }: RegistryDeps) {
+export function createRegistryActivities({ db, swarmState }: RegistryDeps) {
   return {
+    /** The registry (agents API, lifecycle) and the marketplace's copy; each keeps only the newest revision, so a retry is harmless. */
     async publishAgentState(record: AgentStateRecord): Promise<void> {
       await publishAgentState(db, record);
+      await swarmState?.publishAgent(record);
     },
   };
 }

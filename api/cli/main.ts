@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { isRequestId } from '../../core/decisions/requests.js';
 import { approvalList, approvalRecord, taskAccepted, taskStatusResponse } from '../schemas.js';
 import { describeApprovals } from '../inbox/format.js';
+import { deadLetterList, deadLetterResubmitted } from '../dead-letter-schemas.js';
 import { describeDecision, describeStatus, describeSubmission } from './format.js';
 import { callApi, type ApiTarget } from './http.js';
 
@@ -28,6 +29,8 @@ export const USAGE = `usage: ants <command> [options]
   ants reject <taskId | requestId> [--comment <text>]
   ants approvals list [--status pending|approved|rejected|timed_out|all] [--limit <n>]
                        (request ids look like task.<taskId> or consensus.<roundId>)
+  ants dead-letters list [--queue ants-tasks|ants-integrations] [--limit <n>]     (admin key)
+  ants dead-letters resubmit <messageId> [--queue ants-tasks|ants-integrations]  (admin key)
 
 options for every command:
   --json               print the API's JSON answer instead of a summary
@@ -93,7 +96,9 @@ async function dispatch(argv: string[], env: CliEnv, io: CliIo): Promise<number>
   if (first === 'task' && second === 'status') return status(argv.slice(2), env, io);
   if (first === 'approve' || first === 'reject') return decide(first, argv.slice(1), env, io);
   if (first === 'approvals' && second === 'list') return listApprovals(argv.slice(2), env, io);
-  throw new UsageError(`unknown command "${argv.slice(0, first === 'task' ? 2 : 1).join(' ')}"`);
+  if (first === 'dead-letters' && second === 'list') return listDeadLetters(argv.slice(2), env, io);
+  if (first === 'dead-letters' && second === 'resubmit') return resubmitDeadLetter(argv.slice(2), env, io);
+  throw new UsageError(`unknown command "${argv.slice(0, first === 'task' || first === 'dead-letters' ? 2 : 1).join(' ')}"`);
 }
 
 function parse<O extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: O, positionals: number) {
@@ -201,6 +206,37 @@ async function listApprovals(args: string[], env: CliEnv, io: CliIo): Promise<nu
   const limit = integer(values.limit, '--limit');
   if (limit !== undefined) query.set('limit', String(limit));
   return request(context, 'GET', `/v1/approvals?${query.toString()}`, undefined, approvalList, describeApprovals);
+}
+
+const DEAD_LETTER_OPTIONS = { ...COMMON_OPTIONS, queue: { type: 'string' }, limit: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
+const DEFAULT_INGRESS_QUEUE = 'ants-tasks';
+
+async function listDeadLetters(args: string[], env: CliEnv, io: CliIo): Promise<number> {
+  const { values } = parse(args, DEAD_LETTER_OPTIONS, 0);
+  if (values.help) return help(io);
+  const context = contextFrom(values, env, io);
+  const query = new URLSearchParams({ queue: values.queue ?? DEFAULT_INGRESS_QUEUE });
+  const limit = integer(values.limit, '--limit');
+  if (limit !== undefined) query.set('limit', String(limit));
+  return request(context, 'GET', `/v1/dead-letters?${query.toString()}`, undefined, deadLetterList, describeDeadLetters);
+}
+
+async function resubmitDeadLetter(args: string[], env: CliEnv, io: CliIo): Promise<number> {
+  const { values, positionals } = usageErrorOnThrow(() => parseArgs({ args, options: DEAD_LETTER_OPTIONS, allowPositionals: true, strict: true }));
+  if (values.help) return help(io);
+  if (positionals.length !== 1) throw new UsageError('give exactly one message id');
+  const context = contextFrom(values, env, io);
+  const queue = values.queue ?? DEFAULT_INGRESS_QUEUE;
+  const path = `/v1/dead-letters/${encodeURIComponent(queue)}/${encodeURIComponent(positionals[0] ?? '')}/resubmit`;
+  return request(context, 'POST', path, undefined, deadLetterResubmitted, (done) => `Resubmitted ${done.messageId} to ${done.queue} as ${done.resubmittedAs} (starts task ${done.idempotencyKey} at most once)\n`);
+}
+
+function describeDeadLetters(list: z.infer<typeof deadLetterList>): string {
+  if (list.deadLetters.length === 0) return `No dead letters on ${list.queue}\n`;
+  const lines = list.deadLetters.map(
+    (letter) => `${letter.messageId}  tenant=${letter.tenant ?? '-'}  ${letter.reason ?? 'no reason'}${letter.description ? `: ${letter.description}` : ''}  deliveries=${letter.deliveryCount}  enqueued=${letter.enqueuedAt ?? '-'}`,
+  );
+  return `${list.deadLetters.length} dead letter(s) on ${list.queue}\n${lines.join('\n')}\n`;
 }
 
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {

@@ -5,6 +5,7 @@ import * as agentSchemas from '../agents/schemas.js';
 import { artifact, artifactList, artifactParams, artifactQuery, artifactSubmission, artifactWithEvents, pheromone, pheromoneDeposit, pheromoneList, pheromoneQuery } from '../swarm-schemas.js';
 import { backlogView, swarmMetricsQuery, swarmMetricsView } from '../metrics-schemas.js';
 import * as toolSchemas from '../tool-schemas.js';
+import { DEAD_LETTER_ROUTES } from '../dead-letter-schemas.js';
 import { threatAccepted, threatAlert, threatParams, threatViewSchema } from '../threat-schemas.js';
 import { forgetMemoryBody, memoryForgotten, memorySearchQuery, memorySearchResults } from '../memory-schemas.js';
 import {
@@ -597,4 +598,5 @@ export const ROUTES = {
     query: pheromoneQuery,
     responses: { 200: { description: 'The trails', schema: pheromoneList }, 400: error('An invalid query parameter'), ...AUTH_ERRORS },
   },
+  ...DEAD_LETTER_ROUTES,
 } as const satisfies Record<string, RouteSpec>;

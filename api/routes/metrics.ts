@@ -1,6 +1,5 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { createPostgresSwarmState } from '../../activities/swarm/postgres-state.js';
 import type { SwarmState } from '../../activities/swarm/ports.js';
 import { swarmMetrics } from '../../core/swarm/metrics.js';
 import type { Db } from '../../infra/db/pool.js';
@@ -13,8 +12,8 @@ import { ROUTES } from './catalog.js';
 const HOUR_MS = 3_600_000;
 
 /** GET /v1/metrics/decisions, /v1/metrics/swarm (the key's tenant) and /v1/metrics/backlog (the cluster's pools). */
-export function registerMetricsRoutes(scope: FastifyInstance, deps: { db: Db; temporal: Client; swarm?: SwarmState }): void {
-  const swarm = deps.swarm ?? createPostgresSwarmState(deps.db);
+export function registerMetricsRoutes(scope: FastifyInstance, deps: { db: Db; temporal: Client; swarm: SwarmState }): void {
+  const { swarm } = deps;
 
   const decisions = ROUTES.decisionMetrics;
   scope.route({

@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
 import type { PheromoneField } from '../../activities/swarm/ports.js';
+import { capabilityRequestSchema } from '../../core/tools/capability.js';
 import { InputError } from '../../core/validation.js';
-import type { Db } from '../../infra/db/pool.js';
 import { authorize } from '../auth/http.js';
 import { badRequest, parseOr400 } from '../errors.js';
 import { strengthOf } from '../swarm-schemas.js';
 import { ROUTES } from './catalog.js';
 
 /** POST and GET /v1/pheromones: always the key's own tenant's field. */
-export function registerPheromoneRoutes(scope: FastifyInstance, deps: { db: Db; pheromones?: PheromoneField }): void {
-  const field = deps.pheromones ?? createPostgresPheromoneField(deps.db);
+export function registerPheromoneRoutes(scope: FastifyInstance, deps: { pheromones: PheromoneField }): void {
+  const field = deps.pheromones;
   const refuseBadInput = (error: unknown): never => {
     if (error instanceof InputError) throw badRequest(error.message);
     throw error;
@@ -23,6 +22,8 @@ export function registerPheromoneRoutes(scope: FastifyInstance, deps: { db: Db; 
     handler: async (request, reply) => {
       const principal = authorize(request, deposit.permission);
       const body = parseOr400(deposit.body, request.body);
+      // A capability trail calls the meta-agent: what it carries must be a capability request, refused here if not.
+      if (body.type === 'capability') parseOr400(capabilityRequestSchema, body.data, 'data');
       const input = {
         tenant: principal.tenant,
         type: body.type,

@@ -353,6 +353,8 @@ describe('service routes', () => {
       '/v1/consensus',
       '/v1/consensus/{id}',
       '/v1/costs',
+      '/v1/dead-letters',
+      '/v1/dead-letters/{queue}/{messageId}/resubmit',
       '/v1/delegation-modes',
       '/v1/events',
       '/v1/memory',

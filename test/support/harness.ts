@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll } from 'vitest';
+import type { Adapters } from '../../activities/adapters.js';
 import type { Reasoner } from '../../activities/models/reasoner.js';
 import { TASK_QUEUES, taskWorkflowId } from '../../core/tasks/queues.js';
 import type { TaskStatus, TaskWorkflowInput } from '../../core/tasks/task.js';
@@ -21,6 +22,8 @@ export interface HarnessOptions {
   server?: 'dev' | 'time-skipping';
   /** Built after the server, e.g. to point at a fake endpoint started in the same file. */
   reasoner?: () => Reasoner;
+  /** The ports' adapters (default: the configured profile's), built once the database is open. */
+  adapters?: (db: Db) => Adapters;
 }
 
 /**
@@ -36,7 +39,11 @@ export function useTaskHarness(options: HarnessOptions = {}): TaskHarness {
     env = options.server === 'time-skipping' ? await startTimeSkippingTemporal() : await startLocalTemporal();
     db = testDb();
     // With the server's client, the pools can also recruit agents (activation) and make room for swarms.
-    pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, { reasoner: options.reasoner?.(), temporalClient: env.client });
+    pools = await startInProcessPools(env.nativeConnection, env.namespace ?? 'default', db, {
+      reasoner: options.reasoner?.(),
+      temporalClient: env.client,
+      ...(options.adapters ? { adapters: options.adapters(db) } : {}),
+    });
   });
 
   afterAll(async () => {

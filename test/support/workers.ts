@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Adapters } from '../../activities/adapters.js';
 import type { Reasoner } from '../../activities/models/reasoner.js';
 import type { Db } from '../../infra/db/pool.js';
 import { startInProcessPools as startPools, type InProcessPools } from '../../workers/in-process.js';
@@ -18,6 +19,6 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 }
 
 /** Every pool, in this process, against a real server and database (see workers/in-process.ts). */
-export async function startInProcessPools(connection: NativeConnection, namespace: string, db: Db, options: { reasoner?: Reasoner; temporalClient?: Client } = {}): Promise<InProcessPools> {
+export async function startInProcessPools(connection: NativeConnection, namespace: string, db: Db, options: { reasoner?: Reasoner; temporalClient?: Client; adapters?: Adapters } = {}): Promise<InProcessPools> {
   return startPools(connection, namespace, db, { ...options, workflowBundle: await workflowBundle() });
 }
