@@ -85,7 +85,7 @@ async function pruneQuietly(access: NetAppVolumeAccess, key: { tenant: string; a
   try {
     await heartbeatingWhile(() => pruneCheckpointSnapshots(access, retention, new Date(), key), access.polling);
   } catch (error) {
-    const message = 'pruning checkpoint snapshots after a save failed; the scheduled sweep will retry';
+    const message = 'pruning checkpoint snapshots after a save failed; the agent\'s next checkpoint prunes again';
     const details = { agentId: key.agentId, error: String(error) };
     try {
       Context.current().log.warn(message, details);
