@@ -67,7 +67,8 @@ function once<T>(make: () => T): () => T {
 }
 
 export function createAdapters(config: AntsConfig, options: AdapterOptions): Adapters {
-  const { choice, clients = {} } = { choice: config.adapters, clients: options.clients };
+  const choice = config.adapters;
+  const clients = options.clients ?? {};
   const closers: Array<() => Promise<void>> = [];
 
   const serviceBus = once(() => {

@@ -138,7 +138,7 @@ export interface AgentCandidate {
 }
 
 /** How quickly past work stops counting against an agent when the marketplace spreads work. */
-export const WORK_HALF_LIFE_MS = 15 * 60_000;
+export const WORK_HALF_LIFE_MS = 60 * 60_000;
 
 export const shortlistQuery = z
   .object({

@@ -115,10 +115,14 @@ export function createPostgresSwarmState(db: Db): SwarmState {
       // Slot rows are created before, in a transaction of their own and in one order: created inside the award, two
       // awards inserting overlapping bidders would wait on each other's uncommitted rows — a deadlock.
       const bidders = [...new Set(eligible.map((b) => b.agentId))].sort();
+      // Only the missing ones: an insert that meets an existing row whose slot an award is taking right now waits for
+      // that award to end, and nearly every bidder has its row after its first award.
       if (bidders.length > 0) {
-        await inTenantAs(db, SWARM_ROLE, input.tenant, (client) =>
-          client.query('insert into agent_slots (tenant_id, agent_id) select $1, unnest($2::text[]) on conflict do nothing', [input.tenant, bidders]),
-        );
+        await inTenantAs(db, SWARM_ROLE, input.tenant, async (client) => {
+          const present = new Set((await client.query<{ agent_id: string }>('select agent_id from agent_slots where tenant_id = $1 and agent_id = any($2)', [input.tenant, bidders])).rows.map((r) => r.agent_id));
+          const missing = bidders.filter((agentId) => !present.has(agentId));
+          if (missing.length > 0) await client.query('insert into agent_slots (tenant_id, agent_id) select $1, unnest($2::text[]) on conflict do nothing', [input.tenant, missing]);
+        });
       }
       return inTenantAs(db, SWARM_ROLE, input.tenant, async (client) => {
         await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`award:${input.tenant}:${input.taskId}`]);

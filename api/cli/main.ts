@@ -5,6 +5,7 @@ import { isRequestId } from '../../core/decisions/requests.js';
 import { approvalList, approvalRecord, taskAccepted, taskStatusResponse } from '../schemas.js';
 import { describeApprovals } from '../inbox/format.js';
 import { deadLetterList, deadLetterResubmitted } from '../dead-letter-schemas.js';
+import { SERVICE_BUS_QUEUES } from '../../activities/integrations/service-bus/queues.js';
 import { describeDecision, describeStatus, describeSubmission } from './format.js';
 import { callApi, type ApiTarget } from './http.js';
 
@@ -209,7 +210,7 @@ async function listApprovals(args: string[], env: CliEnv, io: CliIo): Promise<nu
 }
 
 const DEAD_LETTER_OPTIONS = { ...COMMON_OPTIONS, queue: { type: 'string' }, limit: { type: 'string' } } as const satisfies ParseArgsConfig['options'];
-const DEFAULT_INGRESS_QUEUE = 'ants-tasks';
+const DEFAULT_INGRESS_QUEUE = SERVICE_BUS_QUEUES.tasks;
 
 async function listDeadLetters(args: string[], env: CliEnv, io: CliIo): Promise<number> {
   const { values } = parse(args, DEAD_LETTER_OPTIONS, 0);
