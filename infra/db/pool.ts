@@ -10,11 +10,14 @@ export function createDb(url: string, max: number, applicationName: string): Db 
   return pool;
 }
 
-/** Runs `work` in one transaction, rolled back on any error so nothing is ever half-written. */
-export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in one transaction, rolled back on any error so nothing is ever half-written. `settings` (SQL made from
+ * the client, so it can quote literals with the connection's own rules) runs with the BEGIN in one round trip.
+ */
+export async function inTransaction<T>(db: Db, work: (client: pg.PoolClient) => Promise<T>, settings?: (client: pg.PoolClient) => string): Promise<T> {
   const client = await db.connect();
   try {
-    await client.query('begin');
+    await client.query(settings ? `begin; ${settings(client)}` : 'begin');
     const result = await work(client);
     await client.query('commit');
     return result;

@@ -8,9 +8,7 @@ import { inTransaction, type Db } from './pool.js';
  */
 export async function inTenantAs<T>(db: Db, role: string, tenant: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   if (!tenant) throw new Error('a tenant transaction needs a tenant');
-  return inTransaction(db, async (client) => {
-    // One round trip: `set_config('role', …, true)` is SET LOCAL ROLE.
-    await client.query(`select set_config('role', $1, true), set_config('ants.tenant', $2, true)`, [role, tenant]);
-    return work(client);
-  });
+  // With the BEGIN, in one round trip: `set_config('role', …, true)` is SET LOCAL ROLE. The values are quoted by the
+  // connection (a simple query carries no parameters).
+  return inTransaction(db, work, (client) => `select set_config('role', ${client.escapeLiteral(role)}, true), set_config('ants.tenant', ${client.escapeLiteral(tenant)}, true)`);
 }

@@ -1,10 +1,11 @@
-import { afterAll } from 'vitest';
-import { createPostgresPheromoneField } from '../../activities/swarm/postgres-field.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPostgresPheromoneField, SWARM_ROLE } from '../../activities/swarm/postgres-field.js';
 import { createPostgresSwarmState } from '../../activities/swarm/postgres-state.js';
 import { createPostgresWorkspace } from '../../activities/swarm/postgres-workspace.js';
 import { describePheromoneFieldContract } from '../contract/pheromone-field.contract.js';
 import { describeSwarmStateContract } from '../contract/swarm-state.contract.js';
 import { describeWorkspaceContract } from '../contract/workspace.contract.js';
+import { inTenantAs } from '../../infra/db/tenant-tx.js';
 import { testDb } from '../support/stack.js';
 
 const db = testDb();
@@ -33,3 +34,14 @@ describeSwarmStateContract('postgres', () => ({
 }));
 
 describeWorkspaceContract('postgres', () => createPostgresWorkspace(db));
+
+describe('a tenant transaction', () => {
+  it('sets the tenant and role exactly as given, whatever the text holds', async () => {
+    const tenant = "o'brien\\'); select 1; --";
+    const seen = await inTenantAs(db, SWARM_ROLE, tenant, async (client) => (await client.query<{ tenant: string; role: string }>("select current_setting('ants.tenant') as tenant, current_user as role")).rows[0]);
+    expect(seen).toEqual({ tenant, role: SWARM_ROLE });
+    // Nothing of it outlives the transaction on the pooled connection.
+    const after = await db.query<{ tenant: string | null }>("select current_setting('ants.tenant', true) as tenant");
+    expect(after.rows[0]?.tenant ?? '').toBe('');
+  });
+});
