@@ -27,6 +27,11 @@ exitOnFailure(
     const adapters = createAdapters(config, { db });
     const ports = { field: adapters.pheromoneField(), state: adapters.swarmState() };
     return {
+      // One activity per database connection (every activity here uses one): a task beyond that waits in the task
+      // queue, where it counts as backlog (and scales the pool), not half-done in this process waiting for a
+      // connection. A marketplace award that waits mid-way decides on what the swarm looked like seconds before, which
+      // is what spreads work unevenly under load (bench/swarm).
+      maxConcurrentActivityTaskExecutions: config.ANTS_DB_POOL_SIZE,
       activities: { ...activities, ...memoryPoolLifecycleActivities(db(), marketplaceMirror(adapters)), ...memoryPoolSwarmActivities(db(), ports) },
       close: async () => {
         await embeddings.close();

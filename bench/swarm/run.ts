@@ -18,7 +18,7 @@ import { argument, startBenchStack } from '../support/stack.js';
  * A baseline that picks a full agent waits and asks again, as the marketplace does. Figures: assignment latency
  * (submission → award) p50/p99, throughput, makespan, load Gini (busy time per agent), and double assignments and
  * capacity breaches (both must be 0).
- *   npm run bench:swarm [-- --tasks 10000 --agents 1000 --capacity 4 --parallel 200 --work-ms 40]
+ *   npm run bench:swarm [-- --tasks 10000 --agents 1000 --capacity 4 --parallel 200 --work-ms 40 --slots 20]
  */
 
 const AGENT_TYPE = 'finance.reconciliation';
@@ -85,7 +85,30 @@ interface Outcome {
   mostTasks: number;
 }
 
-async function run(db: Db, strategy: Strategy, tenant: string, agentIds: string[], options: { tasks: number; capacity: number; parallel: number; workMs: number }): Promise<Outcome> {
+/**
+ * At most `slots` calls at once, the rest waiting their turn: what a worker's activity slots do. Awards run as activities
+ * of the memory pool, whose slots are sized to its database connections; without the limit every waiting call would
+ * hold a half-made decision while it queues for a connection, and decide on what the swarm looked like seconds ago.
+ * The baselines run under the same limit.
+ */
+function activitySlots(slots: number) {
+  let free = slots;
+  const waiting: Array<() => void> = [];
+  return async <T>(call: () => Promise<T>): Promise<T> => {
+    if (free > 0) free -= 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await call();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    }
+  };
+}
+
+async function run(db: Db, strategy: Strategy, tenant: string, agentIds: string[], options: { tasks: number; capacity: number; parallel: number; workMs: number; slots: number }): Promise<Outcome> {
+  const inSlot = activitySlots(options.slots);
   const random = seededRandom(42);
   const workTimes = Array.from({ length: options.tasks }, () => Math.max(1, Math.round(-Math.log(1 - random()) * options.workMs)));
   const busy = new Map<string, number>(agentIds.map((id) => [id, 0]));
@@ -103,7 +126,7 @@ async function run(db: Db, strategy: Strategy, tenant: string, agentIds: string[
       const submittedAt = new Date().toISOString();
       let agentId: string | null = null;
       for (let attempt = 1; !agentId; attempt += 1) {
-        agentId = await strategy.award(tenant, taskId, attempt, submittedAt);
+        agentId = await inSlot(() => strategy.award(tenant, taskId, attempt, submittedAt));
         if (!agentId) await new Promise((r) => setTimeout(r, Math.min(50, 2 * attempt)));
       }
       assignMs.push(performance.now() - submitted);
@@ -115,7 +138,8 @@ async function run(db: Db, strategy: Strategy, tenant: string, agentIds: string[
       busy.set(agentId, (busy.get(agentId) ?? 0) + work);
       counts.set(agentId, (counts.get(agentId) ?? 0) + 1);
       holding.set(agentId, (holding.get(agentId) ?? 1) - 1);
-      await strategy.release(tenant, taskId, agentId, work);
+      const holder = agentId;
+      await inSlot(() => strategy.release(tenant, taskId, holder, work));
     }
   };
   await Promise.all(Array.from({ length: options.parallel }, submitter));
@@ -145,7 +169,9 @@ async function main(): Promise<void> {
   const capacity = argument('capacity', 4);
   const parallel = argument('parallel', 100);
   const workMs = argument('work-ms', 40);
-  const stack = await startBenchStack('swarm', { dbPoolSize: 20 });
+  /** Activity slots sized to the database connections, as the memory pool sizes its own (workers/memory.ts). */
+  const slots = argument('slots', 20);
+  const stack = await startBenchStack('swarm', { dbPoolSize: slots });
   const { db } = stack;
   const outcomes: Outcome[] = [];
   try {
@@ -155,22 +181,22 @@ async function main(): Promise<void> {
 
     const marketTenant = tenantFor('marketplace');
     const marketAgents = await registerAgents(db, marketTenant, agents, capacity);
-    outcomes.push(await run(db, marketplaceStrategy(db), marketTenant, marketAgents, { tasks, capacity, parallel, workMs }));
+    outcomes.push(await run(db, marketplaceStrategy(db), marketTenant, marketAgents, { tasks, capacity, parallel, workMs, slots }));
 
     const rrTenant = tenantFor('round-robin');
     const rrAgents = await registerAgents(db, rrTenant, agents, capacity);
     let turn = 0;
-    outcomes.push(await run(db, pickingStrategy('round-robin', state, rrAgents, () => rrAgents[turn++ % rrAgents.length] ?? ''), rrTenant, rrAgents, { tasks, capacity, parallel, workMs }));
+    outcomes.push(await run(db, pickingStrategy('round-robin', state, rrAgents, () => rrAgents[turn++ % rrAgents.length] ?? ''), rrTenant, rrAgents, { tasks, capacity, parallel, workMs, slots }));
 
     const randomTenant = tenantFor('random');
     const randomAgents = await registerAgents(db, randomTenant, agents, capacity);
     const pickRandom = seededRandom(7);
-    outcomes.push(await run(db, pickingStrategy('random', state, randomAgents, () => randomAgents[Math.floor(pickRandom() * randomAgents.length)] ?? ''), randomTenant, randomAgents, { tasks, capacity, parallel, workMs }));
+    outcomes.push(await run(db, pickingStrategy('random', state, randomAgents, () => randomAgents[Math.floor(pickRandom() * randomAgents.length)] ?? ''), randomTenant, randomAgents, { tasks, capacity, parallel, workMs, slots }));
   } finally {
     await stack.stop();
   }
 
-  console.log(`\nswarm marketplace: ${tasks} tasks over ${agents} agents (capacity ${capacity}), ${parallel} submitters, work ~${workMs} ms (exponential, seeded)\n`);
+  console.log(`\nswarm marketplace: ${tasks} tasks over ${agents} agents (capacity ${capacity}), ${parallel} submitters, ${slots} activity slots, work ~${workMs} ms (exponential, seeded)\n`);
   console.log('| strategy | tasks/s | assign p50 ms | assign p99 ms | makespan s | load Gini | task-count Gini | agents used | most tasks | double assignments | capacity breaches |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const o of outcomes) {
