@@ -61,6 +61,9 @@ export interface AdapterOptions {
   snapshots?: SnapshotStore;
 }
 
+/** Below the memory pool's shortest activity timeout (30 s). */
+const PHEROMONE_CATCH_UP_MS = 20_000;
+
 function once<T>(make: () => T): () => T {
   let made: { value: T } | undefined;
   return () => (made ??= { value: make() }).value;
@@ -90,7 +93,13 @@ export function createAdapters(config: AntsConfig, options: AdapterOptions): Ada
         hub: config.ANTS_EVENTHUBS_HUB,
         checkpointUrl: config.ANTS_EVENTHUBS_CHECKPOINT_URL ?? '',
       });
-    const field: EventHubsPheromoneField = createEventHubsPheromoneField({ ...hub, ...(options.pheromoneTenants ? { tenants: options.pheromoneTenants } : {}) });
+    const field: EventHubsPheromoneField = createEventHubsPheromoneField({
+      ...hub,
+      ...(options.pheromoneTenants ? { tenants: options.pheromoneTenants } : {}),
+      // A tenant is served from its first use: a first award waits for the tenant's cache, and must fail by name
+      // (and be retried) before the activity's own 30 s timeout would cut it short without saying why.
+      catchUpTimeoutMs: PHEROMONE_CATCH_UP_MS,
+    });
     closers.push(() => field.close());
     return field;
   });

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { agentWorkflowId, parseAgentId } from '../../core/agents/ids.js';
 import { findRepositoryEntry } from '../../core/agents/repository/index.js';
 import { capabilityMatch, rankBids, smoothedSuccessRates, type Bid } from '../../core/swarm/bids.js';
 import { fallsBelowAt, fieldStrength, taskPheromoneStrength, type PheromoneTrail } from '../../core/swarm/pheromones.js';
@@ -60,9 +61,8 @@ function servedBefore(a: Waiter, b: Waiter): boolean {
   return a.taskId < b.taskId;
 }
 
-/** Trails an agent lays about its own work carry this mark, so they are told apart from danger at the place itself. */
-const LAID_BY = 'laidBy';
-const laidByAgent = (p: Pheromone): boolean => p.data[LAID_BY] === 'agent';
+/** A trail an agent laid about its own work (its depositor is an agent id), as opposed to danger at the place itself. */
+const laidByAgent = (p: Pheromone): boolean => parseAgentId(p.depositor) !== undefined;
 
 /**
  * How many of the type's agents bid for a task: those with room and the least work lately (the swarm state's
@@ -128,8 +128,8 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
       const history = smoothedSuccessRates(poolIds, record.byAgent, record);
       const successes = pool.length > 0 ? await field.detect({ tenant: task.tenant, location: task.agentType, types: ['success'], depositors: poolIds, limit: 1000 }) : [];
       const trailsOf = (agentId: string, trails: Pheromone[], type: 'success' | 'danger') => fieldStrength(trails.filter((t) => t.depositor === agentId).map(asTrail), type, at);
-      // Capability counts now: the type's own agents match fully, helpers only in part, so they win only when the
-      // type's own agents are full.
+      // Capability counts now: the type's own agents match fully, helpers only in part. Helpers bid only when the type's
+      // own room is spoken for by the tasks waiting ahead.
       const bids: Bid[] = rankBids(
         required,
         pool.map((c) => ({
@@ -149,15 +149,19 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
         .award({ tenant: task.tenant, taskId: task.taskId, agentType: task.agentType, taskType: task.taskType, submittedAt: task.submittedAt, bids: bids.map((b) => ({ ...b, load: loadOf.get(b.agentId) })) })
         .catch(rejectBadInput);
       if (!award) return { kind: 'no_room', bids: bids.length, behind: ahead };
+      // A retry finds the award its first try made, to an agent that may have left the shortlist since (it holds one
+      // more task): its workflow is known from its id.
       const winner = pool.find((c) => c.agentId === award.agentId);
-      if (!winner) throw new Error(`award went to ${award.agentId}, which is not a candidate`);
+      const awardedType = parseAgentId(award.agentId);
+      const workflowId = winner?.workflowId ?? (award.existing && awardedType ? agentWorkflowId(task.tenant, awardedType.agentType, awardedType.instance) : undefined);
+      if (!workflowId) throw new Error(`award went to ${award.agentId}, which is not a candidate`);
       // The slot is held from here: what follows runs at once, so the award's own bookkeeping counts little against the
       // agent's time. Claimed work stops calling for an agent; an agent at 90% or more of its capacity calls for help.
-      const winnerLoad = (winner.load + 1) / Math.max(1, winner.capacity);
+      const winnerLoad = winner ? (winner.load + 1) / Math.max(1, winner.capacity) : 0;
       await Promise.all([
         field.withdraw({ tenant: task.tenant, type: 'task', location: task.agentType, depositor: task.taskId }),
         winnerLoad >= CROWDED_LOAD
-          ? field.deposit({ tenant: task.tenant, type: 'load_balancing', location: task.agentType, depositor: award.agentId, strength: Math.min(1, winnerLoad), ttlMs: LOAD_TRAIL_TTL_MS, data: { load: winner.load + 1, capacity: winner.capacity } })
+          ? field.deposit({ tenant: task.tenant, type: 'load_balancing', location: task.agentType, depositor: award.agentId, strength: Math.min(1, winnerLoad), ttlMs: LOAD_TRAIL_TTL_MS, data: { load: (winner?.load ?? 0) + 1, capacity: winner?.capacity ?? 0 } })
           : undefined,
         appendAudit(db, {
           tenant: task.tenant,
@@ -176,14 +180,14 @@ export function createMarketplaceActivities({ db, field, state, now = Date.now }
       ]);
       // The type as a whole that loaded recruits at once.
       const crowded = shortlist.capacity === 0 || (shortlist.held + 1) / shortlist.capacity >= CROWDED_LOAD;
-      return { kind: 'awarded', agentId: award.agentId, workflowId: winner.workflowId, score: award.score, reason: award.reason, bids: bids.length, crowded };
+      return { kind: 'awarded', agentId: award.agentId, workflowId, score: award.score, reason: award.reason, bids: bids.length, crowded };
     },
 
     /** Gives the agent's slot back and marks the trail: success reinforces the agent's path, failure warns others off it. */
     async releaseTask(input: { tenant: string; taskId: string; agentType: string; agentId: string; succeeded: boolean; workMs?: number }): Promise<boolean> {
       if (input.workMs !== undefined && !(Number.isFinite(input.workMs) && input.workMs >= 0)) throw ApplicationFailure.nonRetryable(`workMs must be a duration, not ${input.workMs}`, 'InvalidSwarmInput');
       const released = await state.release(input.tenant, input.taskId, input.succeeded, input.workMs);
-      const trail = { tenant: input.tenant, location: input.agentType, depositor: input.agentId, data: { taskId: input.taskId, [LAID_BY]: 'agent' } };
+      const trail = { tenant: input.tenant, location: input.agentType, depositor: input.agentId, data: { taskId: input.taskId } };
       // Below 90% again, an agent that was calling for help stops (a retry, not knowing, makes sure).
       const callingBefore = !released || (released.load + 1) / Math.max(1, released.capacity) >= CROWDED_LOAD;
       const callingNow = released !== null && released.load / Math.max(1, released.capacity) >= CROWDED_LOAD;

@@ -19,25 +19,30 @@ export interface CapabilityTrailFollower {
 /**
  * Capability pheromones call the meta-agent: whoever lays one (an agent that met an API it has no tools for, a person
  * through the API) gets the build started — the trail's data is the capability request. Served trails are withdrawn,
- * as claimed work stops calling; a trail that is not a valid request is left to evaporate. Notifications are not
+ * as claimed work stops calling; so is a trail that is no valid request, with a warning. Notifications are not
  * durable, so following begins by serving every tenant's live trails: nothing laid while no follower ran is lost.
  * Several followers (API replicas) may serve one trail at once: the build's signal-with-start joins them into one.
  */
 export async function followCapabilityTrails(deps: { field: PheromoneField; temporal: Client; log: TrailFollowerLog }): Promise<CapabilityTrailFollower> {
   const { field, temporal, log } = deps;
   let stopped = false;
-  const chains = new Map<string, Promise<void>>();
-  const retries = new Set<NodeJS.Timeout>();
-  const refused = new Set<string>();
+  const passes = new Map<string, { running: Promise<void>; again: boolean }>();
+  // Waits between tries; stopping ends every wait at once.
+  const waits = new Map<NodeJS.Timeout, () => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        waits.delete(timer);
+        resolve();
+      }, ms);
+      waits.set(timer, resolve);
+    });
 
   const serveTrail = async (tenant: string, trail: Pheromone) => {
     const request = capabilityRequestSchema.safeParse(trail.data);
-    if (!request.success) {
-      if (!refused.has(trail.id)) log.warn({ tenant, location: trail.location, depositor: trail.depositor }, 'a capability trail that is no capability request is left to evaporate');
-      refused.add(trail.id);
-      return;
-    }
-    await askForCapability(temporal, { tenant, request: request.data, requestedBy: `pheromone:${trail.depositor}` });
+    // A trail that can never be served is withdrawn too, so it cannot crowd out those that can.
+    if (!request.success) log.warn({ tenant, location: trail.location, depositor: trail.depositor }, 'a capability trail that is no capability request was withdrawn');
+    else await askForCapability(temporal, { tenant, request: request.data, requestedBy: `pheromone:${trail.depositor}` });
     await field.withdraw({ tenant, type: 'capability', location: trail.location, depositor: trail.depositor });
   };
 
@@ -47,23 +52,28 @@ export async function followCapabilityTrails(deps: { field: PheromoneField; temp
     } catch (error) {
       if (stopped) return;
       log.warn({ tenant, error: error instanceof Error ? error.message : String(error) }, 'capability trails could not be served; trying again shortly');
-      const retry = setTimeout(() => {
-        retries.delete(retry);
-        void serve(tenant);
-      }, RETRY_MS);
-      retries.add(retry);
+      void pause(RETRY_MS).then(() => serve(tenant));
     }
   };
 
-  // One tenant's trails are served one pass at a time; a notice during a pass queues one more pass.
+  // One tenant's trails are served one pass at a time; notices during a pass ask for one more pass, however many.
   const serve = (tenant: string): Promise<void> => {
     if (stopped) return Promise.resolve();
-    const next = (chains.get(tenant) ?? Promise.resolve()).then(() => serveTenant(tenant));
-    chains.set(tenant, next);
-    void next.finally(() => {
-      if (chains.get(tenant) === next) chains.delete(tenant);
-    });
-    return next;
+    const current = passes.get(tenant);
+    if (current) {
+      current.again = true;
+      return current.running;
+    }
+    const pass = { again: false, running: Promise.resolve() };
+    pass.running = (async () => {
+      do {
+        pass.again = false;
+        await serveTenant(tenant);
+      } while (pass.again && !stopped);
+      passes.delete(tenant);
+    })();
+    passes.set(tenant, pass);
+    return pass.running;
   };
 
   const unsubscribe = await field.subscribe((notice) => {
@@ -77,7 +87,7 @@ export async function followCapabilityTrails(deps: { field: PheromoneField; temp
       } catch (error) {
         if (stopped) return;
         log.warn({ error: error instanceof Error ? error.message : String(error) }, 'could not list the tenants with capability trails; trying again shortly');
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        await pause(RETRY_MS);
         if (stopped) return;
       }
     }
@@ -88,9 +98,13 @@ export async function followCapabilityTrails(deps: { field: PheromoneField; temp
     caughtUp,
     async stop() {
       stopped = true;
-      for (const retry of retries) clearTimeout(retry);
+      for (const [timer, resolve] of waits) {
+        clearTimeout(timer);
+        resolve();
+      }
+      waits.clear();
       await unsubscribe();
-      await Promise.allSettled([...chains.values()]);
+      await Promise.allSettled([...passes.values()].map((pass) => pass.running));
     },
   };
 }

@@ -133,3 +133,23 @@ describe('work over a whole type', () => {
     expect(new Set(winners).size).toBe(agents);
   });
 });
+
+describe('a retried award', () => {
+  it('answers the first award even when its agent has since left the shortlist', async () => {
+    const tenant = freshTenant('retry');
+    const agents = SHORTLIST_SIZE + 8;
+    await db.query(
+      `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
+       select $1, 'finance.reconciliation-' || i, 'finance.reconciliation', i, 'agent:' || $1 || ':finance.reconciliation:' || i, 'ACTIVE', 'on_demand', false, 2, 2
+       from generate_series(1, $2::int) as i`,
+      [tenant, agents],
+    );
+    const submittedAt = new Date().toISOString();
+    const first = await award(tenant, 'kept', 3, submittedAt);
+    if (first.kind !== 'awarded') throw new Error(`not awarded: ${first.kind}`);
+    // The agent fills up: a full agent is shortlisted last, behind the 39 with room.
+    await createPostgresSwarmState(db).award({ tenant, taskId: 'filler', agentType: 'finance.reconciliation', submittedAt, bids: [{ agentId: first.agentId, score: 1, eligible: true, reason: 'filler' }] });
+    const again = await award(tenant, 'kept', 3, submittedAt);
+    expect(again).toMatchObject({ kind: 'awarded', agentId: first.agentId, workflowId: first.workflowId });
+  });
+});
