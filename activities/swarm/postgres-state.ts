@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { parseInput } from '../../core/validation.js';
 import type { Db } from '../../infra/db/pool.js';
 import { inTenantAs } from '../../infra/db/tenant-tx.js';
@@ -112,22 +113,22 @@ export function createPostgresSwarmState(db: Db): SwarmState {
     async award(raw: AwardInput): Promise<Award | null> {
       const input = parseInput(awardInput, raw, 'award');
       const eligible = input.bids.filter((bid) => bid.eligible);
-      // Slot rows are created before, in a transaction of their own and in one order: created inside the award, two
-      // awards inserting overlapping bidders would wait on each other's uncommitted rows — a deadlock.
       const bidders = [...new Set(eligible.map((b) => b.agentId))].sort();
-      // Only the missing ones: an insert that meets an existing row whose slot an award is taking right now waits for
-      // that award to end, and nearly every bidder has its row after its first award.
-      if (bidders.length > 0) {
-        await inTenantAs(db, SWARM_ROLE, input.tenant, async (client) => {
-          const present = new Set((await client.query<{ agent_id: string }>('select agent_id from agent_slots where tenant_id = $1 and agent_id = any($2)', [input.tenant, bidders])).rows.map((r) => r.agent_id));
-          const missing = bidders.filter((agentId) => !present.has(agentId));
-          if (missing.length > 0) await client.query('insert into agent_slots (tenant_id, agent_id) select $1, unnest($2::text[]) on conflict do nothing', [input.tenant, missing]);
+      const attempt = () =>
+        inTenantAs(db, SWARM_ROLE, input.tenant, async (client): Promise<{ award: Award | null } | { missing: string[] }> => {
+          await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`award:${input.tenant}:${input.taskId}`]);
+          const existing = await client.query<AwardRow>('select * from task_awards where tenant_id = $1 and task_id = $2', [input.tenant, input.taskId]);
+          if (existing.rows[0]) return { award: toAward(existing.rows[0], true) };
+          // A bidder's first award needs its slot row, made outside (below): created in here, two awards inserting
+          // overlapping bidders would wait on each other's uncommitted rows — a deadlock. Nearly always all are there.
+          const present = await client.query<{ agent_id: string }>('select agent_id from agent_slots where tenant_id = $1 and agent_id = any($2)', [input.tenant, bidders]);
+          if (present.rowCount !== bidders.length) {
+            const have = new Set(present.rows.map((r) => r.agent_id));
+            return { missing: bidders.filter((agentId) => !have.has(agentId)) };
+          }
+          return { award: await takeSlotAndWrite(client) };
         });
-      }
-      return inTenantAs(db, SWARM_ROLE, input.tenant, async (client) => {
-        await client.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`award:${input.tenant}:${input.taskId}`]);
-        const existing = await client.query<AwardRow>('select * from task_awards where tenant_id = $1 and task_id = $2', [input.tenant, input.taskId]);
-        if (existing.rows[0]) return toAward(existing.rows[0], true);
+      const takeSlotAndWrite = async (client: pg.PoolClient): Promise<Award | null> => {
         // First pass: a slot whose row another award holds right now is passed over (SKIP LOCKED), and so is one whose
         // agent has taken on work since its bid was scored (a stale bid): awards made at the same moment spread over
         // the best bidders instead of piling onto the top one up to its capacity. Only if every bid with room was passed
@@ -181,7 +182,16 @@ export function createPostgresSwarmState(db: Db): SwarmState {
           if (await takeWaiting(bid.agentId)) return write(bid);
         }
         return null;
-      });
+      };
+      const first = await attempt();
+      if ('award' in first) return first.award;
+      // Slot rows are never removed, so once made the second attempt finds them all.
+      await inTenantAs(db, SWARM_ROLE, input.tenant, (client) =>
+        client.query('insert into agent_slots (tenant_id, agent_id) select $1, unnest($2::text[]) on conflict do nothing', [input.tenant, first.missing]),
+      );
+      const second = await attempt();
+      if ('award' in second) return second.award;
+      throw new Error(`slot rows of ${second.missing.join(', ')} are missing after they were made`);
     },
 
     async release(tenant: string, taskId: string, succeeded: boolean, workMs?: number): Promise<ReleasedAward | null> {

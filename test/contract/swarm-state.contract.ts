@@ -185,3 +185,14 @@ export function publishedAgent(tenant: string, agentType: string, instance: numb
     wakes: 0,
   };
 }
+
+/** Registers agents through the port itself, as their workflows do: for adapters whose registry is the swarm state. */
+export async function publishAgents(state: SwarmState, tenant: string, agentType: string, count: number, capacity: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let instance = 1; instance <= count; instance += 1) {
+    const record = { ...publishedAgent(tenant, agentType, instance), state: 'IDLE' as const, capacity, freeCapacity: capacity };
+    await state.publishAgent(record);
+    ids.push(record.agentId);
+  }
+  return ids;
+}

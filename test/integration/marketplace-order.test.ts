@@ -30,6 +30,16 @@ async function oneAgent(): Promise<string> {
   return tenant;
 }
 
+/** `count` reconciliation agents of capacity two, all up. */
+async function reconcilers(tenant: string, count: number): Promise<void> {
+  await db.query(
+    `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
+     select $1, 'finance.reconciliation-' || i, 'finance.reconciliation', i, 'agent:' || $1 || ':finance.reconciliation:' || i, 'ACTIVE', 'on_demand', false, 2, 2
+     from generate_series(1, $2::int) as i`,
+    [tenant, count],
+  );
+}
+
 describe('waiting tasks', () => {
   it('are served strongest first, and among equals the earlier submitted', async () => {
     const tenant = await oneAgent();
@@ -95,12 +105,7 @@ describe('an overloaded type', () => {
 describe('an award among many bidders', () => {
   it('keeps the best bids to explain itself and counts the rest', async () => {
     const tenant = freshTenant('many');
-    await db.query(
-      `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
-       select $1, 'finance.reconciliation-' || i, 'finance.reconciliation', i, 'agent:' || $1 || ':finance.reconciliation:' || i, 'ACTIVE', 'on_demand', false, 2, 2
-       from generate_series(1, 30) as i`,
-      [tenant],
-    );
+    await reconcilers(tenant, 30);
     expect(await award(tenant, 'one-of-many', 3, new Date().toISOString())).toMatchObject({ kind: 'awarded' });
     const stored = await db.query<{ kept: number }>("select jsonb_array_length(bids) as kept from task_awards where tenant_id = $1 and task_id = 'one-of-many'", [tenant]);
     expect(stored.rows[0]?.kept).toBe(KEPT_BIDS);
@@ -114,12 +119,7 @@ describe('work over a whole type', () => {
   it('spreads over every agent: the least worked with room bid first, even against success trails', async () => {
     const tenant = freshTenant('spread');
     const agents = SHORTLIST_SIZE + 8;
-    await db.query(
-      `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
-       select $1, 'finance.reconciliation-' || i, 'finance.reconciliation', i, 'agent:' || $1 || ':finance.reconciliation:' || i, 'ACTIVE', 'on_demand', false, 2, 2
-       from generate_series(1, $2::int) as i`,
-      [tenant, agents],
-    );
+    await reconcilers(tenant, agents);
     // One task at a time: each succeeds and lays a success trail for its agent, which would draw the next task back to
     // the same agent if only scores counted.
     const winners: string[] = [];
@@ -138,12 +138,7 @@ describe('a retried award', () => {
   it('answers the first award even when its agent has since left the shortlist', async () => {
     const tenant = freshTenant('retry');
     const agents = SHORTLIST_SIZE + 8;
-    await db.query(
-      `insert into agents (tenant_id, agent_id, agent_type, instance, workflow_id, state, tier, keep_warm, capacity, free_capacity)
-       select $1, 'finance.reconciliation-' || i, 'finance.reconciliation', i, 'agent:' || $1 || ':finance.reconciliation:' || i, 'ACTIVE', 'on_demand', false, 2, 2
-       from generate_series(1, $2::int) as i`,
-      [tenant, agents],
-    );
+    await reconcilers(tenant, agents);
     const submittedAt = new Date().toISOString();
     const first = await award(tenant, 'kept', 3, submittedAt);
     if (first.kind !== 'awarded') throw new Error(`not awarded: ${first.kind}`);

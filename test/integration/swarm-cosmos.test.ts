@@ -2,9 +2,8 @@ import { CosmosClient } from '@azure/cosmos';
 import { afterAll, describe, expect, it } from 'vitest';
 import { awardId, slotId } from '../../activities/swarm/cosmos/documents.js';
 import { createCosmosSwarmState, DEFAULT_SWARM_CONTAINER, ensureSwarmContainer } from '../../activities/swarm/cosmos/index.js';
-import type { SwarmState } from '../../activities/swarm/ports.js';
 import { InputError } from '../../core/validation.js';
-import { describeSwarmStateContract, publishedAgent } from '../contract/swarm-state.contract.js';
+import { describeSwarmStateContract, publishAgents, publishedAgent } from '../contract/swarm-state.contract.js';
 import { masterKeySignature } from '../support/fakes/cosmos/auth.js';
 import type { JsonDocument } from '../support/fakes/cosmos/documents.js';
 import { startFakeCosmos } from '../support/fakes/cosmos/server.js';
@@ -23,19 +22,9 @@ afterAll(async () => {
 const submittedAt = new Date().toISOString();
 const onlyBid = (agentId: string) => [{ agentId, score: 1, eligible: true, reason: 'eligible' }];
 
-async function addAgents(state: SwarmState, tenant: string, agentType: string, count: number, capacity: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let instance = 1; instance <= count; instance += 1) {
-    const record = { ...publishedAgent(tenant, agentType, instance), state: 'IDLE' as const, capacity, freeCapacity: capacity };
-    await state.publishAgent(record);
-    ids.push(record.agentId);
-  }
-  return ids;
-}
-
 describeSwarmStateContract('cosmos', () => {
   const state = createCosmosSwarmState(container);
-  return { state, addAgents: (tenant, agentType, count, capacity) => addAgents(state, tenant, agentType, count, capacity) };
+  return { state, addAgents: (tenant, agentType, count, capacity) => publishAgents(state, tenant, agentType, count, capacity) };
 });
 
 /** The tenant's documents as the fake stores them. */
@@ -58,7 +47,7 @@ describe('cosmos swarm state: what the adapter adds', () => {
 
   it('retries an award whose slot changed between its read and its write (412 on the stale etag)', async () => {
     const tenant = freshTenant('etag');
-    const [agent = ''] = await addAgents(state, tenant, 'hr.onboarding', 1, 2);
+    const [agent = ''] = await publishAgents(state, tenant, 'hr.onboarding', 1, 2);
     const stop = concurrentSlotWriter(tenant, agent, (slot) => ({ ...slot, workMs: 5 }));
     try {
       expect(await state.award({ tenant, taskId: 'e-1', agentType: 'hr.onboarding', submittedAt, bids: onlyBid(agent) })).toMatchObject({ agentId: agent, existing: false });
@@ -85,7 +74,7 @@ describe('cosmos swarm state: what the adapter adds', () => {
 
   it('releases a task once when many releases race', async () => {
     const tenant = freshTenant('race');
-    const [agent = ''] = await addAgents(state, tenant, 'hr.onboarding', 1, 1);
+    const [agent = ''] = await publishAgents(state, tenant, 'hr.onboarding', 1, 1);
     await state.award({ tenant, taskId: 'r-1', agentType: 'hr.onboarding', taskType: 'onboard', submittedAt, bids: onlyBid(agent) });
     const released = await Promise.all(Array.from({ length: 10 }, () => state.release(tenant, 'r-1', true)));
     expect(released.filter((r) => r !== null)).toEqual([{ agentId: agent, load: 0, capacity: 1 }]);
@@ -94,7 +83,7 @@ describe('cosmos swarm state: what the adapter adds', () => {
 
   it('leaves no award document behind when no bidder has room, also when the last slot goes while it writes', async () => {
     const tenant = freshTenant('noroom');
-    const [agent = ''] = await addAgents(state, tenant, 'hr.onboarding', 1, 1);
+    const [agent = ''] = await publishAgents(state, tenant, 'hr.onboarding', 1, 1);
     expect(await state.award({ tenant, taskId: 'n-1', agentType: 'hr.onboarding', submittedAt, bids: onlyBid(agent) })).toMatchObject({ agentId: agent });
     expect(await state.award({ tenant, taskId: 'n-2', agentType: 'hr.onboarding', submittedAt, bids: onlyBid(agent) })).toBeNull();
     expect(await state.release(tenant, 'n-1', true)).toEqual({ agentId: agent, load: 0, capacity: 1 });
@@ -112,8 +101,8 @@ describe('cosmos swarm state: what the adapter adds', () => {
   it('keeps every tenant in its own partition: each document request names its tenant, no query crosses partitions', async () => {
     const [tenant, other] = [freshTenant('iso'), freshTenant('iso')];
     const from = fake.requests.length;
-    const [mine = ''] = await addAgents(state, tenant, 'crm.upsell', 1, 2);
-    await addAgents(state, other, 'crm.upsell', 1, 2);
+    const [mine = ''] = await publishAgents(state, tenant, 'crm.upsell', 1, 2);
+    await publishAgents(state, other, 'crm.upsell', 1, 2);
     await state.award({ tenant, taskId: 'i-1', agentType: 'crm.upsell', submittedAt, bids: onlyBid(mine) });
     // The same agent id in the other tenant is that tenant's own agent: its slots are untouched by the first award.
     expect((await state.shortlist(other, 'crm.upsell', { limit: 5 })).held).toBe(0);

@@ -14,7 +14,7 @@ import { createEventHubsClients } from '../../activities/swarm/event-hubs/client
 import { createEventHubsPheromoneField, type EventHubsPheromoneField } from '../../activities/swarm/event-hubs/field.js';
 import { describePheromoneFieldContract } from '../contract/pheromone-field.contract.js';
 import { describeSnapshotStoreContract } from '../contract/snapshot-store.contract.js';
-import { describeSwarmStateContract, publishedAgent } from '../contract/swarm-state.contract.js';
+import { describeSwarmStateContract, publishAgents } from '../contract/swarm-state.contract.js';
 import { describeBrokeredIngressContract, describeTaskIngressContract, type ProducedMessage } from '../contract/task-ingress.contract.js';
 
 /*
@@ -60,13 +60,7 @@ live('Cosmos DB', [['ANTS_LIVE_COSMOS_ENDPOINT']], () => {
       state,
       async addAgents(tenant, agentType, count, capacity) {
         await container;
-        const ids: string[] = [];
-        for (let instance = 1; instance <= count; instance += 1) {
-          const record = { ...publishedAgent(tenant, agentType, instance), state: 'IDLE' as const, capacity, freeCapacity: capacity };
-          await state.publishAgent(record);
-          ids.push(record.agentId);
-        }
-        return ids;
+        return publishAgents(state, tenant, agentType, count, capacity);
       },
     };
   });
